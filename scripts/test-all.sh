@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The project's one test command (README: `npm run test:all`); CI runs exactly this.
+# Each step prints a banner so a failure in CI's log names its step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() {
+  echo
+  echo "=== $1"
+  shift
+  "$@"
+}
+
+step "lint" npm run --silent lint
+step "typecheck" npm run --silent typecheck
+step "unit and integration tests (jest)" npm test --silent
+step "build" npm run --silent build

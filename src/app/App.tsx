@@ -1,0 +1,19 @@
+import React, { lazy } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { AppRootProps } from '@grafana/data';
+import { ROUTES } from '../constants';
+
+const OverviewPage = lazy(() => import('../pages/OverviewPage'));
+const ApplicationsPage = lazy(() => import('../pages/ApplicationsPage'));
+const NodesPage = lazy(() => import('../pages/NodesPage'));
+
+export default function App(_props: AppRootProps) {
+  return (
+    <Routes>
+      <Route path={`${ROUTES.Overview}/*`} element={<OverviewPage />} />
+      <Route path={`${ROUTES.Applications}/*`} element={<ApplicationsPage />} />
+      <Route path={`${ROUTES.Nodes}/*`} element={<NodesPage />} />
+      <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+    </Routes>
+  );
+}
