@@ -2,7 +2,13 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const grafanaConfig = require('./.config/jest.config');
+
 module.exports = {
   // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  ...grafanaConfig,
+  // Besides the plugin (src/), the simulator, the sandbox and the build scripts carry jest tests; those run in the
+  // node environment through a `@jest-environment node` docblock. Browser e2e specs (e2e/) are not jest tests.
+  testMatch: ['<rootDir>/{src,scripts,simulator,sandbox}/**/*.{spec,test}.{js,jsx,ts,tsx}'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/'],
 };
