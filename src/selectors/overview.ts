@@ -1,0 +1,35 @@
+import { ClusterSnapshot, Health } from '../model/types';
+
+export interface OverviewCounts {
+  nodes: { ready: number; total: number };
+  /** Pod phase → count, Terminating counted apart from its phase. */
+  podPhases: Array<{ phase: string; count: number }>;
+  pods: number;
+  workloads: { healthy: number; total: number };
+}
+
+const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
+
+/** The overview's headline counts. Workloads are Deployments, StatefulSets and DaemonSets (long-running). */
+export function selectOverviewCounts(snapshot: ClusterSnapshot): OverviewCounts {
+  const phases = new Map<string, number>(PHASES.map((p) => [p, 0]));
+  let terminating = 0;
+  for (const pod of snapshot.byKind.Pod) {
+    if (pod.terminating) {
+      terminating++;
+      continue;
+    }
+    const phase = pod.phase ?? 'Unknown';
+    phases.set(phase, (phases.get(phase) ?? 0) + 1);
+  }
+  const podPhases = [...phases.entries()].map(([phase, count]) => ({ phase, count }));
+  podPhases.push({ phase: 'Terminating', count: terminating });
+
+  const workloads = [...snapshot.byKind.Deployment, ...snapshot.byKind.StatefulSet, ...snapshot.byKind.DaemonSet];
+  return {
+    nodes: { ready: snapshot.byKind.Node.filter((n) => n.ready).length, total: snapshot.byKind.Node.length },
+    podPhases: podPhases.filter((p) => p.count > 0 || PHASES.slice(0, 2).includes(p.phase)),
+    pods: snapshot.byKind.Pod.length,
+    workloads: { healthy: workloads.filter((w) => w.status.health === Health.Healthy).length, total: workloads.length },
+  };
+}
