@@ -1,0 +1,58 @@
+/**
+ * The Grafana datasource proxy routes the client calls, shared with src/datasource/plugin.json (the datasource
+ * owner may edit the paths here; the plugin.json route `path`s must equal these values, and a test checks that).
+ *
+ * Grafana picks the first route whose method matches and whose `path` is a raw string prefix of the requested path
+ * (pkg/api/pluginproxy/ds_proxy.go validateRequest): so no path here may be a prefix of another.
+ * The review route's upstream URL ends in /apis/authorization.k8s.io/v1, so a Viewer's POST can reach only the
+ * SelfSubject*Review endpoints.
+ */
+export const K8S_ROUTE_PATHS = {
+  /** GET, any role: {clusterUrl} */
+  read: 'k8s-read',
+  /** POST, any role: {clusterUrl}/apis/authorization.k8s.io/v1 */
+  review: 'k8s-review',
+  /** PATCH, Editor: {clusterUrl} */
+  patch: 'k8s-patch',
+  /** PUT, Editor: {clusterUrl} */
+  put: 'k8s-put',
+  /** DELETE, Editor: {clusterUrl} */
+  delete: 'k8s-delete',
+} as const;
+
+export type RouteName = keyof typeof K8S_ROUTE_PATHS;
+
+/** Path the review route's upstream URL already ends with. */
+export const REVIEW_UPSTREAM_PATH = '/apis/authorization.k8s.io/v1';
+
+/** HTTP method each route is declared with. */
+export const ROUTE_METHODS: Record<RouteName, 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'> = {
+  read: 'GET',
+  review: 'POST',
+  patch: 'PATCH',
+  put: 'PUT',
+  delete: 'DELETE',
+};
+
+/** Base URL of every route: where the client appends the Kubernetes API path. */
+export type RouteUrls = Record<RouteName, string>;
+
+/** Routes through Grafana's datasource proxy (the browser; the token stays in Grafana). */
+export function grafanaProxyRoutes(datasourceUid: string): RouteUrls {
+  const base = `/api/datasources/proxy/uid/${encodeURIComponent(datasourceUid)}`;
+  return mapRoutes((route) => `${base}/${K8S_ROUTE_PATHS[route]}`);
+}
+
+/**
+ * Routes straight to an API server (node tests and tools): the same path layout the proxy produces upstream, so
+ * requests are identical to what the cluster sees behind Grafana.
+ */
+export function directRoutes(clusterUrl: string): RouteUrls {
+  const base = clusterUrl.replace(/\/+$/, '');
+  return mapRoutes((route) => (route === 'review' ? base + REVIEW_UPSTREAM_PATH : base));
+}
+
+function mapRoutes(urlOf: (route: RouteName) => string): RouteUrls {
+  const names = Object.keys(K8S_ROUTE_PATHS) as RouteName[];
+  return Object.fromEntries(names.map((route) => [route, urlOf(route)])) as RouteUrls;
+}
