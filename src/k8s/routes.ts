@@ -4,13 +4,16 @@
  *
  * Grafana picks the first route whose method matches and whose `path` is a raw string prefix of the requested path
  * (pkg/api/pluginproxy/ds_proxy.go validateRequest): so no path here may be a prefix of another.
- * The review route's upstream URL ends in /apis/authorization.k8s.io/v1, so a Viewer's POST can reach only the
- * SelfSubject*Review endpoints.
+ * A Viewer's POST can reach only the two SelfSubject*Review endpoints (see `review` below).
  */
 export const K8S_ROUTE_PATHS = {
   /** GET, any role: {clusterUrl} */
   read: 'k8s-read',
-  /** POST, any role: {clusterUrl}/apis/authorization.k8s.io/v1 */
+  /**
+   * POST, any role. plugin.json declares exactly two routes under it, `k8s-review/selfsubjectaccessreviews` and
+   * `k8s-review/selfsubjectrulesreviews`, each proxied to that one endpoint under {clusterUrl}/apis/authorization.k8s.io/v1:
+   * no other POST path matches a route (src/datasource/routes.test.ts replays Grafana's matching).
+   */
   review: 'k8s-review',
   /** PATCH, Editor: {clusterUrl} */
   patch: 'k8s-patch',
