@@ -15,3 +15,5 @@ step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "unit and integration tests (jest)" npm test --silent
 step "build" npm run --silent build
+step "package" npm run --silent package
+step "validate (schema, levitate, zip layout, plugincheck2)" npm run --silent validate
