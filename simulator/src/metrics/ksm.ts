@@ -1,0 +1,1097 @@
+/**
+ * kube-state-metrics v2 exposition computed from the cluster's current objects at scrape time.
+ * Metric names and label sets follow kube-state-metrics v2.20 (see /work/shared/reference/kube-state-metrics-v2.20-metrics.tsv;
+ * the jest test checks every emitted series against it). Behaviour mirrored from kube-state-metrics' internal/store/*.go:
+ * - kube_<kind>_labels / _annotations emit series only for resources named in the allow-lists
+ *   (--metric-labels-allowlist / --metric-annotations-allowlist syntax: `pods=[app,team],namespaces=[*]`);
+ *   with empty allow-lists (KSM's default) they carry HELP/TYPE only.
+ * - boolean families (phase, condition, qos class) emit one series per possible value with 0/1;
+ *   waiting/terminated reasons emit only the current reason.
+ */
+import { ExpositionWriter, Labels } from './exposition';
+import { parseBytes, parseCpu } from '../cluster/objects';
+import {
+  ClusterView,
+  Condition,
+  ContainerSpec,
+  ContainerStatus,
+  HorizontalPodAutoscaler,
+  K8sObject,
+  MetricSpec,
+  MetricStatus,
+  Pod,
+  ResourceList,
+} from './shapes';
+
+/** Resource plural (as in KSM's allow-list flags) → allowed Kubernetes label/annotation keys, or '*' for all. */
+export type Allowlist = Map<string, string[] | '*'>;
+
+export interface KsmOptions {
+  labelsAllowlist: Allowlist;
+  annotationsAllowlist: Allowlist;
+}
+
+/** Parses KSM's allow-list flag syntax, e.g. `pods=[app,app.kubernetes.io/name],namespaces=[*]`. */
+export function parseAllowlist(flag: string): Allowlist {
+  const allowlist: Allowlist = new Map();
+  const entry = /\s*([a-z0-9.]+)=\[([^\]]*)\]\s*(?:,|$)/gy;
+  let match: RegExpExecArray | null;
+  let consumed = 0;
+  while (consumed < flag.length && (match = entry.exec(flag))) {
+    const keys = match[2]
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+    allowlist.set(match[1], keys.includes('*') ? '*' : keys);
+    consumed = entry.lastIndex;
+  }
+  if (consumed < flag.trim().length) {
+    throw new Error(
+      `invalid allow-list "${flag}": expected resource=[key,...] entries such as pods=[app,team],namespaces=[*]`
+    );
+  }
+  return allowlist;
+}
+
+const BOOL_STATUSES = ['true', 'false', 'unknown'];
+const POD_PHASES = ['Pending', 'Succeeded', 'Failed', 'Unknown', 'Running'];
+const POD_STATUS_REASONS = [
+  'Evicted',
+  'NodeAffinity',
+  'NodeLost',
+  'PreemptionByScheduler',
+  'SchedulingGated',
+  'Shutdown',
+  'TerminationByKubelet',
+  'UnexpectedAdmissionError',
+];
+const QOS_CLASSES = ['BestEffort', 'Burstable', 'Guaranteed'];
+const JOB_FAILURE_REASONS = ['BackoffLimitExceeded', 'DeadlineExceeded', 'Evicted'];
+
+const seconds = (timestamp: string) => Date.parse(timestamp) / 1000;
+/** A resource.Quantity as a number: milli-units ("250m") or plain/binary/decimal-suffixed amounts ("1Gi", "110"). */
+const parseQuantity = (quantity: string | number) =>
+  typeof quantity === 'number' ? quantity : quantity.endsWith('m') ? parseCpu(quantity) : parseBytes(quantity);
+const bool = (value: boolean | undefined) => (value ? 1 : 0);
+
+/** KSM's sanitizing of Kubernetes keys into Prometheus label names (label_app_kubernetes_io_name). */
+function promLabelName(prefix: string, key: string): string {
+  return `${prefix}_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/** KSM's resource/unit pair for a resource name: cpu in cores, memory and storage in bytes, the rest as integers. */
+function resourceLabels(resource: string): { resource: string; unit: string } {
+  if (resource === 'cpu') {
+    return { resource, unit: 'core' };
+  }
+  const unit =
+    resource === 'memory' ||
+    resource === 'ephemeral-storage' ||
+    resource === 'storage' ||
+    resource.startsWith('hugepages-')
+      ? 'byte'
+      : 'integer';
+  return { resource: resource.replace(/[^a-zA-Z0-9_]/g, '_'), unit };
+}
+
+/** Writes one kube_<kind>_... series family set; `base` labels identify the object as KSM's wrap<Kind>Func does. */
+class KindEmitter {
+  constructor(
+    private readonly writer: ExpositionWriter,
+    private readonly prefix: string
+  ) {}
+
+  declare(suffix: string, help: string, type: 'gauge' | 'counter' = 'gauge'): void {
+    this.writer.family(`${this.prefix}_${suffix}`, type, help);
+  }
+
+  emit(suffix: string, base: Labels, value: number, extra?: Labels): void {
+    // Families are declared up front (declare), so this lookup never creates one without HELP.
+    this.writer.family(`${this.prefix}_${suffix}`, 'gauge', '').add(extra ? { ...base, ...extra } : base, value);
+  }
+
+  conditions(suffix: string, base: Labels, condition: Condition | undefined, extra?: Labels): void {
+    if (!condition) {
+      return;
+    }
+    const status = condition.status.toLowerCase();
+    for (const candidate of BOOL_STATUSES) {
+      this.emit(suffix, base, bool(status === candidate), { ...extra, condition: condition.type, status: candidate });
+    }
+  }
+}
+
+export class KubeStateMetrics {
+  constructor(private readonly options: KsmOptions) {}
+
+  write(view: ClusterView): ExpositionWriter {
+    const writer = new ExpositionWriter();
+    this.pods(writer, view);
+    this.nodes(writer, view);
+    this.namespaces(writer, view);
+    this.deployments(writer, view);
+    this.replicaSets(writer, view);
+    this.statefulSets(writer, view);
+    this.daemonSets(writer, view);
+    this.jobs(writer, view);
+    this.cronJobs(writer, view);
+    this.services(writer, view);
+    this.ingresses(writer, view);
+    this.hpas(writer, view);
+    this.pvcs(writer, view);
+    return writer;
+  }
+
+  /** kube_<kind>_labels and kube_<kind>_annotations, gated by the allow-lists as in KSM. */
+  private metadataFamilies(k: KindEmitter, resource: string, base: Labels, object: K8sObject): void {
+    const sources: Array<
+      ['labels' | 'annotations', Allowlist, 'label' | 'annotation', Record<string, string> | undefined]
+    > = [
+      ['labels', this.options.labelsAllowlist, 'label', object.metadata.labels],
+      ['annotations', this.options.annotationsAllowlist, 'annotation', object.metadata.annotations],
+    ];
+    for (const [suffix, allowlist, prefix, values] of sources) {
+      const allowed = allowlist.get(resource);
+      if (!allowed) {
+        continue;
+      }
+      const extra: Labels = {};
+      for (const [key, value] of Object.entries(values ?? {})) {
+        if (allowed === '*' || allowed.includes(key)) {
+          extra[promLabelName(prefix, key)] = value;
+        }
+      }
+      k.emit(suffix, base, 1, extra);
+    }
+  }
+
+  private declareMetadata(k: KindEmitter, kind: string): void {
+    k.declare('labels', `Kubernetes labels converted to Prometheus labels (only allow-listed keys).`);
+    k.declare('annotations', `Kubernetes annotations converted to Prometheus labels (only allow-listed keys).`);
+    k.declare('created', `Unix creation timestamp of the ${kind}.`);
+  }
+
+  private pods(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_pod');
+    k.declare('info', 'Information about pod.');
+    k.declare('ips', 'Pod IP addresses.');
+    k.declare('owner', "Information about the Pod's owner.");
+    k.declare('start_time', 'Start time in unix timestamp for a pod.');
+    k.declare('completion_time', 'Completion time in unix timestamp for a pod.');
+    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
+    this.declareMetadata(k, 'pod');
+    k.declare('status_phase', 'The pods current phase.');
+    k.declare('status_ready', 'Describes whether the pod is ready to serve requests.');
+    k.declare('status_scheduled', 'Describes the status of the scheduling process for the pod.');
+    k.declare('status_scheduled_time', 'Unix timestamp when pod moved into scheduled status.');
+    k.declare('status_unschedulable', 'Describes the unschedulable status for the pod.');
+    k.declare('status_ready_time', 'Readiness achieved time in unix timestamp for a pod.');
+    k.declare('status_initialized_time', 'Initialized time in unix timestamp for a pod.');
+    k.declare('status_container_ready_time', 'Readiness achieved time in unix timestamp for a pod containers.');
+    k.declare('status_qos_class', 'The pods current qosClass.');
+    k.declare('status_reason', 'The pod status reasons.');
+    k.declare('restart_policy', 'Describes the restart policy in use by this pod.');
+    k.declare('service_account', 'The service account for a pod.');
+    k.declare('scheduler', 'The scheduler for a pod.');
+    k.declare('tolerations', 'Information about the pod tolerations.');
+    k.declare('spec_volumes_persistentvolumeclaims_info', 'Information about persistentvolumeclaim volumes in a pod.');
+    k.declare(
+      'spec_volumes_persistentvolumeclaims_readonly',
+      'Describes whether a persistentvolumeclaim is mounted read only.'
+    );
+    for (const prefix of ['container', 'init_container']) {
+      k.declare(`${prefix}_info`, `Information about a ${prefix.replace('_', ' ')} in a pod.`);
+      k.declare(`${prefix}_status_waiting`, 'Describes whether the container is currently in waiting state.');
+      k.declare(`${prefix}_status_waiting_reason`, 'Describes the reason the container is currently in waiting state.');
+      k.declare(`${prefix}_status_running`, 'Describes whether the container is currently in running state.');
+      k.declare(`${prefix}_state_started`, 'Start time in unix timestamp for a pod container.');
+      k.declare(`${prefix}_status_terminated`, 'Describes whether the container is currently in terminated state.');
+      k.declare(
+        `${prefix}_status_terminated_reason`,
+        'Describes the reason the container is currently in terminated state.'
+      );
+      k.declare(
+        `${prefix}_status_last_terminated_reason`,
+        'Describes the last reason the container was in terminated state.'
+      );
+      k.declare(
+        `${prefix}_status_last_terminated_exitcode`,
+        'Describes the exit code for the last container in terminated state.'
+      );
+      k.declare(
+        `${prefix}_status_last_terminated_timestamp`,
+        'Last terminated time for a pod container in unix timestamp.'
+      );
+      k.declare(`${prefix}_status_ready`, 'Describes whether the containers readiness check succeeded.');
+      k.declare(`${prefix}_status_restarts_total`, 'The number of container restarts per container.', 'counter');
+      k.declare(`${prefix}_resource_requests`, 'The number of requested request resource by a container.');
+      k.declare(`${prefix}_resource_limits`, 'The number of requested limit resource by a container.');
+    }
+
+    for (const pod of view.pods()) {
+      const meta = pod.metadata;
+      const base: Labels = { namespace: meta.namespace ?? '', pod: meta.name, uid: meta.uid };
+      const status = pod.status ?? {};
+      const owner = meta.ownerReferences?.[0];
+      k.emit('info', base, 1, {
+        host_ip: status.hostIP ?? '',
+        pod_ip: status.podIP ?? '',
+        node: pod.spec.nodeName ?? '',
+        created_by_kind: owner?.kind ?? '',
+        created_by_name: owner?.name ?? '',
+        priority_class: pod.spec.priorityClassName ?? '',
+        host_network: String(Boolean(pod.spec.hostNetwork)),
+      });
+      for (const { ip } of status.podIPs ?? (status.podIP ? [{ ip: status.podIP }] : [])) {
+        k.emit('ips', base, 1, { ip, ip_family: ip.includes(':') ? '6' : '4' });
+      }
+      if (meta.ownerReferences?.length) {
+        for (const ref of meta.ownerReferences) {
+          k.emit('owner', base, 1, {
+            owner_kind: ref.kind,
+            owner_name: ref.name,
+            owner_is_controller: String(Boolean(ref.controller)),
+          });
+        }
+      } else {
+        k.emit('owner', base, 1, { owner_kind: '<none>', owner_name: '<none>', owner_is_controller: '<none>' });
+      }
+      k.emit('created', base, seconds(meta.creationTimestamp));
+      if (meta.deletionTimestamp) {
+        k.emit('deletion_timestamp', base, seconds(meta.deletionTimestamp));
+      }
+      if (status.startTime) {
+        k.emit('start_time', base, seconds(status.startTime));
+      }
+      const finishedAt = (status.containerStatuses ?? [])
+        .map((c) => c.state?.terminated?.finishedAt)
+        .filter(Boolean) as string[];
+      if (finishedAt.length && finishedAt.length === status.containerStatuses?.length) {
+        k.emit('completion_time', base, Math.max(...finishedAt.map(seconds)));
+      }
+      this.metadataFamilies(k, 'pods', base, pod);
+      if (status.phase) {
+        for (const phase of POD_PHASES) {
+          k.emit('status_phase', base, bool(status.phase === phase), { phase });
+        }
+      }
+      const conditions = new Map((status.conditions ?? []).map((c) => [c.type, c]));
+      const ready = conditions.get('Ready');
+      const scheduled = conditions.get('PodScheduled');
+      for (const [suffix, condition] of [
+        ['status_ready', ready],
+        ['status_scheduled', scheduled],
+      ] as const) {
+        if (condition) {
+          for (const candidate of BOOL_STATUSES) {
+            k.emit(suffix, base, bool(condition.status.toLowerCase() === candidate), { condition: candidate });
+          }
+        }
+      }
+      if (scheduled?.status === 'True' && scheduled.lastTransitionTime) {
+        k.emit('status_scheduled_time', base, seconds(scheduled.lastTransitionTime));
+      }
+      if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+        k.emit('status_unschedulable', base, 1);
+      }
+      for (const [suffix, type] of [
+        ['status_ready_time', 'Ready'],
+        ['status_initialized_time', 'Initialized'],
+        ['status_container_ready_time', 'ContainersReady'],
+      ] as const) {
+        const condition = conditions.get(type);
+        if (condition?.status === 'True' && condition.lastTransitionTime) {
+          k.emit(suffix, base, seconds(condition.lastTransitionTime));
+        }
+      }
+      if (status.qosClass) {
+        for (const qos of QOS_CLASSES) {
+          k.emit('status_qos_class', base, bool(status.qosClass === qos), { qos_class: qos });
+        }
+      }
+      if (status.reason) {
+        for (const reason of POD_STATUS_REASONS) {
+          k.emit('status_reason', base, bool(status.reason === reason), { reason });
+        }
+      }
+      k.emit('restart_policy', base, 1, { type: pod.spec.restartPolicy ?? 'Always' });
+      k.emit('service_account', base, 1, { service_account: pod.spec.serviceAccountName ?? 'default' });
+      k.emit('scheduler', base, 1, { name: pod.spec.schedulerName ?? 'default-scheduler' });
+      for (const toleration of pod.spec.tolerations ?? []) {
+        k.emit('tolerations', base, 1, {
+          key: toleration.key ?? '',
+          operator: toleration.operator ?? '',
+          value: toleration.value ?? '',
+          effect: toleration.effect ?? '',
+          toleration_seconds: toleration.tolerationSeconds === undefined ? '' : String(toleration.tolerationSeconds),
+        });
+      }
+      for (const volume of pod.spec.volumes ?? []) {
+        if (volume.persistentVolumeClaim) {
+          const labels = {
+            volume: volume.name,
+            persistentvolumeclaim: volume.persistentVolumeClaim.claimName,
+            ephemeral: 'false',
+          };
+          k.emit('spec_volumes_persistentvolumeclaims_info', base, 1, labels);
+          k.emit(
+            'spec_volumes_persistentvolumeclaims_readonly',
+            base,
+            bool(volume.persistentVolumeClaim.readOnly),
+            labels
+          );
+        }
+      }
+      this.containers(k, 'container', pod, base, pod.spec.containers, status.containerStatuses);
+      this.containers(k, 'init_container', pod, base, pod.spec.initContainers ?? [], status.initContainerStatuses);
+    }
+  }
+
+  private containers(
+    k: KindEmitter,
+    prefix: string,
+    pod: Pod,
+    podBase: Labels,
+    specs: ContainerSpec[],
+    statuses: ContainerStatus[] | undefined
+  ): void {
+    const node = pod.spec.nodeName ?? '';
+    for (const spec of specs) {
+      const base: Labels = { ...podBase, container: spec.name };
+      for (const [suffix, list] of [
+        ['resource_requests', spec.resources?.requests],
+        ['resource_limits', spec.resources?.limits],
+      ] as Array<[string, ResourceList | undefined]>) {
+        for (const [resource, quantity] of Object.entries(list ?? {})) {
+          k.emit(`${prefix}_${suffix}`, base, parseQuantity(quantity), { ...resourceLabels(resource), node });
+        }
+      }
+    }
+    for (const cs of statuses ?? []) {
+      const base: Labels = { ...podBase, container: cs.name };
+      const info: Labels = {
+        image: cs.image,
+        image_id: cs.imageID ?? '',
+        image_spec: specs.find((s) => s.name === cs.name)?.image ?? cs.image,
+        container_id: cs.containerID ?? '',
+      };
+      if (prefix === 'init_container') {
+        info.restart_policy = specs.find((s) => s.name === cs.name)?.restartPolicy ?? '';
+      }
+      k.emit(`${prefix}_info`, base, 1, info);
+      const state = cs.state ?? {};
+      k.emit(`${prefix}_status_waiting`, base, bool(Boolean(state.waiting)));
+      if (state.waiting?.reason) {
+        k.emit(`${prefix}_status_waiting_reason`, base, 1, { reason: state.waiting.reason });
+      }
+      k.emit(`${prefix}_status_running`, base, bool(Boolean(state.running)));
+      const startedAt = state.running?.startedAt ?? state.terminated?.startedAt;
+      if (startedAt) {
+        k.emit(`${prefix}_state_started`, base, seconds(startedAt));
+      }
+      k.emit(`${prefix}_status_terminated`, base, bool(Boolean(state.terminated)));
+      if (state.terminated?.reason) {
+        k.emit(`${prefix}_status_terminated_reason`, base, 1, { reason: state.terminated.reason });
+      }
+      const last = cs.lastState?.terminated;
+      if (last) {
+        k.emit(`${prefix}_status_last_terminated_reason`, base, 1, { reason: last.reason ?? '' });
+        k.emit(`${prefix}_status_last_terminated_exitcode`, base, last.exitCode ?? 0);
+        if (last.finishedAt) {
+          k.emit(`${prefix}_status_last_terminated_timestamp`, base, seconds(last.finishedAt));
+        }
+      }
+      k.emit(`${prefix}_status_ready`, base, bool(cs.ready));
+      k.emit(`${prefix}_status_restarts_total`, base, cs.restartCount);
+    }
+  }
+
+  private nodes(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_node');
+    k.declare('info', 'Information about a cluster node.');
+    this.declareMetadata(k, 'node');
+    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
+    k.declare('role', 'The role of a cluster node.');
+    k.declare('spec_unschedulable', 'Whether a node can schedule new pods.');
+    k.declare('spec_taint', 'The taint of a cluster node.');
+    k.declare('spec_pod_cidrs', 'The pod CIDRs of a cluster node.');
+    k.declare('status_condition', 'The condition of a cluster node.');
+    k.declare('status_capacity', 'The capacity for different resources of a node.');
+    k.declare(
+      'status_allocatable',
+      'The allocatable for different resources of a node that are available for scheduling.'
+    );
+    k.declare('status_addresses', 'Node address information.');
+    for (const node of view.nodes()) {
+      const base: Labels = { node: node.metadata.name };
+      const info = node.status?.nodeInfo ?? {};
+      const addresses = node.status?.addresses ?? [];
+      k.emit('info', base, 1, {
+        kernel_version: info.kernelVersion ?? '',
+        os_image: info.osImage ?? '',
+        container_runtime_version: info.containerRuntimeVersion ?? '',
+        kubelet_version: info.kubeletVersion ?? '',
+        kubeproxy_version: info.kubeProxyVersion ?? '',
+        provider_id: node.spec?.providerID ?? '',
+        pod_cidr: node.spec?.podCIDR ?? '',
+        system_uuid: info.systemUUID ?? '',
+        internal_ip: addresses.find((a) => a.type === 'InternalIP')?.address ?? '',
+      });
+      k.emit('created', base, seconds(node.metadata.creationTimestamp));
+      if (node.metadata.deletionTimestamp) {
+        k.emit('deletion_timestamp', base, seconds(node.metadata.deletionTimestamp));
+      }
+      this.metadataFamilies(k, 'nodes', base, node);
+      for (const label of Object.keys(node.metadata.labels ?? {})) {
+        const role = /^node-role\.kubernetes\.io\/(.+)$/.exec(label);
+        if (role) {
+          k.emit('role', base, 1, { role: role[1] });
+        }
+      }
+      k.emit('spec_unschedulable', base, bool(node.spec?.unschedulable));
+      for (const taint of node.spec?.taints ?? []) {
+        k.emit('spec_taint', base, 1, { key: taint.key, value: taint.value ?? '', effect: taint.effect });
+      }
+      for (const cidr of node.spec?.podCIDRs ?? []) {
+        k.emit('spec_pod_cidrs', base, 1, { pod_cidr: cidr });
+      }
+      for (const condition of node.status?.conditions ?? []) {
+        k.conditions('status_condition', base, condition);
+      }
+      for (const [suffix, list] of [
+        ['status_capacity', node.status?.capacity],
+        ['status_allocatable', node.status?.allocatable],
+      ] as Array<[string, ResourceList | undefined]>) {
+        for (const [resource, quantity] of Object.entries(list ?? {})) {
+          k.emit(suffix, base, parseQuantity(quantity), resourceLabels(resource));
+        }
+      }
+      for (const address of addresses) {
+        k.emit('status_addresses', base, 1, { type: address.type, address: address.address });
+      }
+    }
+  }
+
+  private namespaces(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_namespace');
+    this.declareMetadata(k, 'namespace');
+    k.declare('status_phase', 'kubernetes namespace status phase.');
+    for (const namespace of view.namespaces()) {
+      const base: Labels = { namespace: namespace.metadata.name };
+      k.emit('created', base, seconds(namespace.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'namespaces', base, namespace);
+      const phase = namespace.status?.phase ?? 'Active';
+      for (const candidate of ['Active', 'Terminating']) {
+        k.emit('status_phase', base, bool(phase === candidate), { phase: candidate });
+      }
+    }
+  }
+
+  private deployments(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_deployment');
+    this.declareMetadata(k, 'deployment');
+    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
+    k.declare('spec_replicas', 'Number of desired pods for a deployment.');
+    k.declare(
+      'spec_paused',
+      'Whether the deployment is paused and will not be processed by the deployment controller.'
+    );
+    k.declare(
+      'spec_strategy_rollingupdate_max_unavailable',
+      'Maximum number of unavailable replicas during a rolling update of a deployment.'
+    );
+    k.declare(
+      'spec_strategy_rollingupdate_max_surge',
+      'Maximum number of replicas that can be scheduled above the desired number of replicas during a rolling update of a deployment.'
+    );
+    k.declare('status_replicas', 'The number of replicas per deployment.');
+    k.declare('status_replicas_ready', 'The number of ready replicas per deployment.');
+    k.declare('status_replicas_available', 'The number of available replicas per deployment.');
+    k.declare('status_replicas_unavailable', 'The number of unavailable replicas per deployment.');
+    k.declare('status_replicas_updated', 'The number of updated replicas per deployment.');
+    k.declare('status_observed_generation', 'The generation observed by the deployment controller.');
+    k.declare('status_condition', 'The current status conditions of a deployment.');
+    for (const deployment of view.deployments()) {
+      const base: Labels = { namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name };
+      const spec = deployment.spec;
+      const status = deployment.status ?? {};
+      const replicas = spec.replicas ?? 1;
+      k.emit('created', base, seconds(deployment.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'deployments', base, deployment);
+      k.emit('metadata_generation', base, deployment.metadata.generation ?? 1);
+      k.emit('spec_replicas', base, replicas);
+      k.emit('spec_paused', base, bool(spec.paused));
+      const rolling = spec.strategy?.rollingUpdate;
+      if ((spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+        // Percentages resolve against spec.replicas: surge rounds up, unavailable rounds down (k8s intstr rules).
+        k.emit(
+          'spec_strategy_rollingupdate_max_unavailable',
+          base,
+          scaledIntOrPercent(rolling?.maxUnavailable ?? '25%', replicas, false)
+        );
+        k.emit(
+          'spec_strategy_rollingupdate_max_surge',
+          base,
+          scaledIntOrPercent(rolling?.maxSurge ?? '25%', replicas, true)
+        );
+      }
+      k.emit('status_replicas', base, status.replicas ?? 0);
+      k.emit('status_replicas_ready', base, status.readyReplicas ?? 0);
+      k.emit('status_replicas_available', base, status.availableReplicas ?? 0);
+      k.emit('status_replicas_unavailable', base, status.unavailableReplicas ?? 0);
+      k.emit('status_replicas_updated', base, status.updatedReplicas ?? 0);
+      k.emit('status_observed_generation', base, status.observedGeneration ?? 0);
+      for (const condition of status.conditions ?? []) {
+        k.conditions('status_condition', base, condition, { reason: condition.reason ?? '' });
+      }
+    }
+  }
+
+  private replicaSets(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_replicaset');
+    this.declareMetadata(k, 'replicaset');
+    k.declare('owner', "Information about the ReplicaSet's owner.");
+    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
+    k.declare('spec_replicas', 'Number of desired pods for a ReplicaSet.');
+    k.declare('status_replicas', 'The number of replicas per ReplicaSet.');
+    k.declare('status_fully_labeled_replicas', 'The number of fully labeled replicas per ReplicaSet.');
+    k.declare('status_ready_replicas', 'The number of ready replicas per ReplicaSet.');
+    k.declare('status_observed_generation', 'The generation observed by the ReplicaSet controller.');
+    for (const rs of view.replicaSets()) {
+      const base: Labels = { namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name };
+      k.emit('created', base, seconds(rs.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'replicasets', base, rs);
+      this.owners(k, base, rs);
+      k.emit('metadata_generation', base, rs.metadata.generation ?? 1);
+      k.emit('spec_replicas', base, rs.spec.replicas ?? 1);
+      k.emit('status_replicas', base, rs.status?.replicas ?? 0);
+      k.emit('status_fully_labeled_replicas', base, rs.status?.fullyLabeledReplicas ?? rs.status?.replicas ?? 0);
+      k.emit('status_ready_replicas', base, rs.status?.readyReplicas ?? 0);
+      k.emit('status_observed_generation', base, rs.status?.observedGeneration ?? 0);
+    }
+  }
+
+  private owners(k: KindEmitter, base: Labels, object: K8sObject): void {
+    const refs = object.metadata.ownerReferences ?? [];
+    if (!refs.length) {
+      k.emit('owner', base, 1, { owner_kind: '<none>', owner_name: '<none>', owner_is_controller: '<none>' });
+    }
+    for (const ref of refs) {
+      k.emit('owner', base, 1, {
+        owner_kind: ref.kind,
+        owner_name: ref.name,
+        owner_is_controller: String(Boolean(ref.controller)),
+      });
+    }
+  }
+
+  private statefulSets(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_statefulset');
+    this.declareMetadata(k, 'statefulset');
+    k.declare(
+      'metadata_generation',
+      'Sequence number representing a specific generation of the desired state for the StatefulSet.'
+    );
+    k.declare('replicas', 'Number of desired pods for a StatefulSet.');
+    k.declare('ordinals_start', 'Start ordinal of the StatefulSet.');
+    k.declare('status_replicas', 'The number of replicas per StatefulSet.');
+    k.declare('status_replicas_current', 'The number of current replicas per StatefulSet.');
+    k.declare('status_replicas_ready', 'The number of ready replicas per StatefulSet.');
+    k.declare('status_replicas_available', 'The number of available replicas per StatefulSet.');
+    k.declare('status_replicas_updated', 'The number of updated replicas per StatefulSet.');
+    k.declare('status_observed_generation', 'The generation observed by the StatefulSet controller.');
+    k.declare(
+      'status_current_revision',
+      'Indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).'
+    );
+    k.declare(
+      'status_update_revision',
+      'Indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas).'
+    );
+    k.declare('persistentvolumeclaim_retention_policy', 'Count of retention policy for StatefulSet template PVCs.');
+    for (const sts of view.statefulSets()) {
+      const base: Labels = { namespace: sts.metadata.namespace ?? '', statefulset: sts.metadata.name };
+      const status = sts.status ?? {};
+      k.emit('created', base, seconds(sts.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'statefulsets', base, sts);
+      k.emit('metadata_generation', base, sts.metadata.generation ?? 1);
+      k.emit('replicas', base, sts.spec.replicas ?? 1);
+      if (sts.spec.ordinals?.start !== undefined) {
+        k.emit('ordinals_start', base, sts.spec.ordinals.start);
+      }
+      k.emit('status_replicas', base, status.replicas ?? 0);
+      k.emit('status_replicas_current', base, status.currentReplicas ?? 0);
+      k.emit('status_replicas_ready', base, status.readyReplicas ?? 0);
+      k.emit('status_replicas_available', base, status.availableReplicas ?? 0);
+      k.emit('status_replicas_updated', base, status.updatedReplicas ?? 0);
+      k.emit('status_observed_generation', base, status.observedGeneration ?? 0);
+      if (status.currentRevision) {
+        k.emit('status_current_revision', base, 1, { revision: status.currentRevision });
+      }
+      if (status.updateRevision) {
+        k.emit('status_update_revision', base, 1, { revision: status.updateRevision });
+      }
+      const retention = sts.spec.persistentVolumeClaimRetentionPolicy;
+      if (retention) {
+        k.emit('persistentvolumeclaim_retention_policy', base, 1, {
+          when_deleted: retention.whenDeleted ?? 'Retain',
+          when_scaled: retention.whenScaled ?? 'Retain',
+        });
+      }
+    }
+  }
+
+  private daemonSets(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_daemonset');
+    this.declareMetadata(k, 'daemonset');
+    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
+    const statusFields = {
+      status_current_number_scheduled: 'currentNumberScheduled',
+      status_desired_number_scheduled: 'desiredNumberScheduled',
+      status_number_available: 'numberAvailable',
+      status_number_misscheduled: 'numberMisscheduled',
+      status_number_ready: 'numberReady',
+      status_number_unavailable: 'numberUnavailable',
+      status_observed_generation: 'observedGeneration',
+      status_updated_number_scheduled: 'updatedNumberScheduled',
+    } as const;
+    for (const suffix of Object.keys(statusFields)) {
+      k.declare(suffix, `The DaemonSet's ${suffix.replace(/_/g, ' ')}.`);
+    }
+    for (const ds of view.daemonSets()) {
+      const base: Labels = { namespace: ds.metadata.namespace ?? '', daemonset: ds.metadata.name };
+      k.emit('created', base, seconds(ds.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'daemonsets', base, ds);
+      k.emit('metadata_generation', base, ds.metadata.generation ?? 1);
+      for (const [suffix, field] of Object.entries(statusFields)) {
+        k.emit(suffix, base, ds.status?.[field] ?? 0);
+      }
+    }
+  }
+
+  private jobs(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_job');
+    k.declare('info', 'Information about job.');
+    this.declareMetadata(k, 'job');
+    k.declare('owner', "Information about the Job's owner.");
+    k.declare('spec_parallelism', 'The maximum desired number of pods the job should run at any given time.');
+    k.declare('spec_completions', 'The desired number of successfully finished pods the job should be run with.');
+    k.declare(
+      'spec_active_deadline_seconds',
+      'The duration in seconds relative to the startTime that the job may be active before the system tries to terminate it.'
+    );
+    k.declare('status_active', 'The number of actively running pods.');
+    k.declare('status_ready', 'The number of ready pods that belong to this Job.');
+    k.declare('status_succeeded', 'The number of pods which reached Phase Succeeded.');
+    k.declare('status_failed', 'The number of pods which reached Phase Failed and the reason for failure.');
+    k.declare('status_suspended', 'The number of pods which reached Phase Suspended.');
+    k.declare('status_start_time', 'StartTime represents time when the job was acknowledged by the Job Manager.');
+    k.declare('status_completion_time', 'CompletionTime represents time when the job was completed.');
+    k.declare('complete', 'The job has completed its execution.');
+    k.declare('failed', 'The job has failed its execution.');
+    for (const job of view.jobs()) {
+      const base: Labels = { namespace: job.metadata.namespace ?? '', job_name: job.metadata.name };
+      const status = job.status ?? {};
+      k.emit('info', base, 1);
+      k.emit('created', base, seconds(job.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'jobs', base, job);
+      this.owners(k, base, job);
+      k.emit('spec_parallelism', base, job.spec.parallelism ?? 1);
+      k.emit('spec_completions', base, job.spec.completions ?? 1);
+      if (job.spec.activeDeadlineSeconds !== undefined) {
+        k.emit('spec_active_deadline_seconds', base, job.spec.activeDeadlineSeconds);
+      }
+      k.emit('status_active', base, status.active ?? 0);
+      if (status.ready !== undefined) {
+        k.emit('status_ready', base, status.ready);
+      }
+      k.emit('status_succeeded', base, status.succeeded ?? 0);
+      const failedCondition = status.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
+      if (!status.failed || !failedCondition) {
+        k.emit('status_failed', base, status.failed ?? 0);
+      } else {
+        // As KSM: one series per known failure reason, or the count under reason="" when the reason is unknown.
+        const known = JOB_FAILURE_REASONS.includes(failedCondition.reason ?? '');
+        for (const reason of JOB_FAILURE_REASONS) {
+          k.emit('status_failed', base, bool(failedCondition.reason === reason), { reason });
+        }
+        if (!known) {
+          k.emit('status_failed', base, status.failed, { reason: '' });
+        }
+      }
+      if (job.spec.suspend !== undefined) {
+        k.emit('status_suspended', base, bool(job.spec.suspend));
+      }
+      if (status.startTime) {
+        k.emit('status_start_time', base, seconds(status.startTime));
+      }
+      if (status.completionTime) {
+        k.emit('status_completion_time', base, seconds(status.completionTime));
+      }
+      for (const [suffix, type] of [
+        ['complete', 'Complete'],
+        ['failed', 'Failed'],
+      ] as const) {
+        const condition = status.conditions?.find((c) => c.type === type);
+        if (condition) {
+          for (const candidate of BOOL_STATUSES) {
+            k.emit(suffix, base, bool(condition.status.toLowerCase() === candidate), { condition: candidate });
+          }
+        }
+      }
+    }
+  }
+
+  private cronJobs(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_cronjob');
+    k.declare('info', 'Info about cronjob.');
+    this.declareMetadata(k, 'cronjob');
+    k.declare('status_active', 'Active holds pointers to currently running jobs.');
+    k.declare(
+      'status_last_schedule_time',
+      'LastScheduleTime keeps information of when was the last time the job was successfully scheduled.'
+    );
+    k.declare(
+      'status_last_successful_time',
+      'LastSuccessfulTime keeps information of when was the last time the job was completed successfully.'
+    );
+    k.declare('spec_suspend', 'Suspend flag tells the controller to suspend subsequent executions.');
+    k.declare(
+      'spec_starting_deadline_seconds',
+      'Deadline in seconds for starting the job if it misses scheduled time for any reason.'
+    );
+    k.declare(
+      'next_schedule_time',
+      "Next time the cronjob should be scheduled. The time after lastScheduleTime, or after the cron job's creation time if it's never been scheduled. Use this to determine if the job is delayed."
+    );
+    k.declare('schedule_invalid', 'Whether the cronjob schedule could not be parsed.');
+    k.declare(
+      'spec_successful_job_history_limit',
+      'Successful job history limit tells the controller how many completed jobs should be preserved.'
+    );
+    k.declare(
+      'spec_failed_job_history_limit',
+      'Failed job history limit tells the controller how many failed jobs should be preserved.'
+    );
+    for (const cronJob of view.cronJobs()) {
+      const base: Labels = { namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name };
+      const spec = cronJob.spec;
+      const status = cronJob.status ?? {};
+      k.emit('info', base, 1, {
+        schedule: spec.schedule,
+        concurrency_policy: spec.concurrencyPolicy ?? 'Allow',
+        timezone: spec.timeZone ?? 'local',
+      });
+      k.emit('created', base, seconds(cronJob.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'cronjobs', base, cronJob);
+      k.emit('status_active', base, status.active?.length ?? 0);
+      if (status.lastScheduleTime) {
+        k.emit('status_last_schedule_time', base, seconds(status.lastScheduleTime));
+      }
+      if (status.lastSuccessfulTime) {
+        k.emit('status_last_successful_time', base, seconds(status.lastSuccessfulTime));
+      }
+      k.emit('spec_suspend', base, bool(spec.suspend));
+      if (spec.startingDeadlineSeconds !== undefined) {
+        k.emit('spec_starting_deadline_seconds', base, spec.startingDeadlineSeconds);
+      }
+      const from = status.lastScheduleTime ?? cronJob.metadata.creationTimestamp;
+      const next = nextCronTime(spec.schedule, Date.parse(from));
+      k.emit('schedule_invalid', base, bool(next === undefined));
+      if (next !== undefined) {
+        k.emit('next_schedule_time', base, Math.floor(next / 1000));
+      }
+      k.emit('spec_successful_job_history_limit', base, spec.successfulJobsHistoryLimit ?? 3);
+      k.emit('spec_failed_job_history_limit', base, spec.failedJobsHistoryLimit ?? 1);
+    }
+  }
+
+  private services(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_service');
+    k.declare('info', 'Information about service.');
+    this.declareMetadata(k, 'service');
+    k.declare('spec_type', 'Type about service.');
+    k.declare('spec_external_ip', 'Service external ips. One series for each ip.');
+    k.declare('status_load_balancer_ingress', 'Service load balancer ingress status.');
+    for (const service of view.services()) {
+      const base: Labels = {
+        namespace: service.metadata.namespace ?? '',
+        service: service.metadata.name,
+        uid: service.metadata.uid,
+      };
+      const spec = service.spec;
+      k.emit('info', base, 1, {
+        cluster_ip: spec.clusterIP ?? '',
+        external_name: spec.externalName ?? '',
+        external_traffic_policy: spec.externalTrafficPolicy ?? '',
+        load_balancer_ip: spec.loadBalancerIP ?? '',
+      });
+      k.emit('created', base, seconds(service.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'services', base, service);
+      k.emit('spec_type', base, 1, { type: spec.type ?? 'ClusterIP' });
+      for (const ip of spec.externalIPs ?? []) {
+        k.emit('spec_external_ip', base, 1, { external_ip: ip });
+      }
+      for (const ingress of service.status?.loadBalancer?.ingress ?? []) {
+        k.emit('status_load_balancer_ingress', base, 1, { ip: ingress.ip ?? '', hostname: ingress.hostname ?? '' });
+      }
+    }
+  }
+
+  private ingresses(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_ingress');
+    k.declare('info', 'Information about ingress.');
+    this.declareMetadata(k, 'ingress');
+    k.declare('metadata_resource_version', 'Resource version representing a specific version of ingress.');
+    k.declare('path', 'Ingress host, paths and backend service information.');
+    k.declare('tls', 'Ingress TLS host and secret information.');
+    for (const ingress of view.ingresses()) {
+      const base: Labels = { namespace: ingress.metadata.namespace ?? '', ingress: ingress.metadata.name };
+      k.emit('info', base, 1, { ingressclass: ingress.spec.ingressClassName ?? '_default' });
+      k.emit('created', base, seconds(ingress.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'ingresses', base, ingress);
+      const resourceVersion = Number(ingress.metadata.resourceVersion);
+      if (Number.isFinite(resourceVersion)) {
+        k.emit('metadata_resource_version', base, resourceVersion);
+      }
+      for (const rule of ingress.spec.rules ?? []) {
+        for (const path of rule.http?.paths ?? []) {
+          const labels: Labels = { host: rule.host ?? '', path: path.path ?? '', path_type: path.pathType ?? '' };
+          const backend = path.backend;
+          // KSM labels a path with either its service backend or its resource backend.
+          if (backend.service) {
+            labels.service_name = backend.service.name;
+            labels.service_port = String(backend.service.port?.number ?? backend.service.port?.name ?? '');
+          } else if (backend.resource) {
+            labels.resource_api_group = backend.resource.apiGroup ?? '';
+            labels.resource_kind = backend.resource.kind;
+            labels.resource_name = backend.resource.name;
+          }
+          k.emit('path', base, 1, labels);
+        }
+      }
+      for (const tls of ingress.spec.tls ?? []) {
+        for (const host of tls.hosts ?? []) {
+          k.emit('tls', base, 1, { tls_host: host, secret: tls.secretName ?? '' });
+        }
+      }
+    }
+  }
+
+  private hpas(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_horizontalpodautoscaler');
+    k.declare('info', 'Information about this autoscaler.');
+    this.declareMetadata(k, 'horizontalpodautoscaler');
+    k.declare('metadata_generation', 'The generation observed by the HorizontalPodAutoscaler controller.');
+    k.declare(
+      'spec_max_replicas',
+      'Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.'
+    );
+    k.declare('spec_min_replicas', 'Lower limit for the number of pods that can be set by the autoscaler, default 1.');
+    k.declare(
+      'spec_target_metric',
+      'The metric specifications used by this autoscaler when calculating the desired replica count.'
+    );
+    k.declare(
+      'status_target_metric',
+      'The current metric status used by this autoscaler when calculating the desired replica count.'
+    );
+    k.declare('status_current_replicas', 'Current number of replicas of pods managed by this autoscaler.');
+    k.declare('status_desired_replicas', 'Desired number of replicas of pods managed by this autoscaler.');
+    k.declare('status_condition', 'The condition of this autoscaler.');
+    for (const hpa of view.horizontalPodAutoscalers()) {
+      const base: Labels = { namespace: hpa.metadata.namespace ?? '', horizontalpodautoscaler: hpa.metadata.name };
+      const target = hpa.spec.scaleTargetRef;
+      k.emit('info', base, 1, {
+        scaletargetref_api_version: target.apiVersion ?? '',
+        scaletargetref_kind: target.kind,
+        scaletargetref_name: target.name,
+      });
+      k.emit('created', base, seconds(hpa.metadata.creationTimestamp));
+      this.metadataFamilies(k, 'horizontalpodautoscalers', base, hpa);
+      k.emit('metadata_generation', base, hpa.metadata.generation ?? 1);
+      k.emit('spec_max_replicas', base, hpa.spec.maxReplicas);
+      k.emit('spec_min_replicas', base, hpa.spec.minReplicas ?? 1);
+      for (const metric of hpa.spec.metrics ?? []) {
+        emitHpaMetric(k, 'spec_target_metric', base, metric, metricSource(metric)?.target);
+      }
+      for (const metric of hpa.status?.currentMetrics ?? []) {
+        emitHpaMetric(k, 'status_target_metric', base, metric, metricSource(metric)?.current);
+      }
+      k.emit('status_current_replicas', base, hpa.status?.currentReplicas ?? 0);
+      k.emit('status_desired_replicas', base, hpa.status?.desiredReplicas ?? 0);
+      for (const condition of hpa.status?.conditions ?? []) {
+        k.conditions('status_condition', base, condition);
+      }
+    }
+  }
+
+  private pvcs(writer: ExpositionWriter, view: ClusterView): void {
+    const k = new KindEmitter(writer, 'kube_persistentvolumeclaim');
+    k.declare('info', 'Information about persistent volume claim.');
+    this.declareMetadata(k, 'persistentvolumeclaim');
+    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
+    k.declare('access_mode', 'The access mode(s) specified by the persistent volume claim.');
+    k.declare('resource_requests_storage_bytes', 'The capacity of storage requested by the persistent volume claim.');
+    k.declare('status_phase', 'The phase the persistent volume claim is currently in.');
+    k.declare('status_condition', 'Information about status of different conditions of persistent volume claim.');
+    for (const pvc of view.persistentVolumeClaims()) {
+      const base: Labels = { namespace: pvc.metadata.namespace ?? '', persistentvolumeclaim: pvc.metadata.name };
+      k.emit('info', base, 1, {
+        storageclass: pvc.spec.storageClassName ?? '',
+        volumename: pvc.spec.volumeName ?? '',
+        volumemode: pvc.spec.volumeMode ?? 'Filesystem',
+      });
+      k.emit('created', base, seconds(pvc.metadata.creationTimestamp));
+      if (pvc.metadata.deletionTimestamp) {
+        k.emit('deletion_timestamp', base, seconds(pvc.metadata.deletionTimestamp));
+      }
+      this.metadataFamilies(k, 'persistentvolumeclaims', base, pvc);
+      for (const mode of pvc.spec.accessModes ?? []) {
+        k.emit('access_mode', base, 1, { access_mode: mode });
+      }
+      const storage = pvc.spec.resources?.requests?.storage;
+      if (storage !== undefined) {
+        k.emit('resource_requests_storage_bytes', base, parseQuantity(storage));
+      }
+      const phase = pvc.status?.phase;
+      if (phase) {
+        for (const candidate of ['Lost', 'Bound', 'Pending']) {
+          k.emit('status_phase', base, bool(phase === candidate), { phase: candidate });
+        }
+      }
+      for (const condition of pvc.status?.conditions ?? []) {
+        const status = condition.status.toLowerCase();
+        for (const candidate of BOOL_STATUSES) {
+          k.emit('status_condition', base, bool(status === candidate), { type: condition.type, status: candidate });
+        }
+      }
+    }
+  }
+}
+
+/** Resolves a Kubernetes IntOrString (e.g. "25%") against a total, rounding as the deployment controller does. */
+function scaledIntOrPercent(value: number | string, total: number, roundUp: boolean): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  const percent = /^(\d+)%$/.exec(value);
+  if (!percent) {
+    return Number(value);
+  }
+  const scaled = (Number(percent[1]) * total) / 100;
+  return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
+}
+
+type HpaMetric = MetricSpec | MetricStatus;
+
+function metricSource(metric: HpaMetric) {
+  const byType: Record<string, keyof HpaMetric> = {
+    Resource: 'resource',
+    ContainerResource: 'containerResource',
+    Pods: 'pods',
+    Object: 'object',
+    External: 'external',
+  };
+  return (metric as unknown as Record<string, unknown>)[byType[metric.type]] as
+    | {
+        name?: string;
+        container?: string;
+        metric?: { name: string };
+        target?: Record<string, unknown>;
+        current?: Record<string, unknown>;
+      }
+    | undefined;
+}
+
+/** One series per set value type (value, average, utilization), as KSM's HPA target metric families. */
+function emitHpaMetric(
+  k: KindEmitter,
+  suffix: string,
+  base: Labels,
+  metric: HpaMetric,
+  values: Record<string, unknown> | undefined
+): void {
+  const source = metricSource(metric);
+  if (!source || !values) {
+    return;
+  }
+  const labels: Labels = { metric_name: source.name ?? source.metric?.name ?? '' };
+  if (source.container) {
+    labels.container = source.container;
+  }
+  const kinds: Array<[string, string]> = [
+    ['value', 'value'],
+    ['averageValue', 'average'],
+    ['averageUtilization', 'utilization'],
+  ];
+  for (const [field, targetType] of kinds) {
+    const value = values[field];
+    if (value !== undefined) {
+      k.emit(suffix, base, parseQuantity(value as string | number), { ...labels, metric_target_type: targetType });
+    }
+  }
+}
+
+/** Next firing of a 5-field cron schedule (minute hour day-of-month month day-of-week, UTC) strictly after `fromMs`. */
+export function nextCronTime(schedule: string, fromMs: number): number | undefined {
+  const fields = schedule.trim().split(/\s+/);
+  const ranges: Array<[number, number]> = [
+    [0, 59],
+    [0, 23],
+    [1, 31],
+    [1, 12],
+    [0, 6],
+  ];
+  if (fields.length !== 5) {
+    return undefined;
+  }
+  const sets: Array<Set<number>> = [];
+  for (let i = 0; i < 5; i++) {
+    const allowed = cronField(fields[i], ranges[i][0], ranges[i][1]);
+    if (!allowed) {
+      return undefined;
+    }
+    sets.push(allowed);
+  }
+  // cron fires on either day field when both are restricted, on the restricted one otherwise.
+  const dayRestricted = [fields[2] !== '*', fields[4] !== '*'];
+  const dayMatches = (t: Date) =>
+    dayRestricted[0] && dayRestricted[1]
+      ? sets[2].has(t.getUTCDate()) || sets[4].has(t.getUTCDay())
+      : sets[2].has(t.getUTCDate()) && sets[4].has(t.getUTCDay());
+  const t = new Date(Math.floor(fromMs / 60000) * 60000 + 60000);
+  const limit = fromMs + 5 * 366 * 24 * 3600 * 1000;
+  while (t.getTime() < limit) {
+    if (!sets[3].has(t.getUTCMonth() + 1) || !dayMatches(t)) {
+      t.setUTCHours(24, 0, 0, 0);
+    } else if (!sets[1].has(t.getUTCHours())) {
+      t.setUTCMinutes(60, 0, 0);
+    } else if (!sets[0].has(t.getUTCMinutes())) {
+      t.setTime(t.getTime() + 60000);
+    } else {
+      return t.getTime();
+    }
+  }
+  return undefined;
+}
+
+function cronField(field: string, min: number, max: number): Set<number> | undefined {
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) {
+      return undefined;
+    }
+    const start = match[1] === '*' ? min : Number(match[2]);
+    const end = match[1] === '*' ? max : match[3] !== undefined ? Number(match[3]) : match[4] ? max : start;
+    const step = match[4] ? Number(match[4]) : 1;
+    if (start < min || end > max || start > end || step < 1) {
+      return undefined;
+    }
+    for (let v = start; v <= end; v += step) {
+      values.add(v);
+    }
+  }
+  return values;
+}
