@@ -116,7 +116,7 @@ export interface ModelBase<K extends KindName = KindName> {
   /** Only annotations the app reads (e.g. kubectl.kubernetes.io/restartedAt); never the whole map. */
   annotations: Record<string, string>;
   createdAt?: number;
-  /** Direct owners; the full owner chain is `ownerChain(snapshot, uid)` in src/model/snapshot.ts. */
+  /** Direct owners (metadata.ownerReferences); the chain is the snapshot's 'owns' edges (selectors/graph.ts topOwner). */
   owners: OwnerRef[];
   status: StatusSummary;
   /** metadata.resourceVersion, for optimistic writes and change detection. */

@@ -1,0 +1,212 @@
+/**
+ * Builds the ClusterSnapshot the pages read: normalizes listed objects, indexes them by uid, kind, namespace and key,
+ * and turns the relation table (./relations.ts) into edges. Linear in the number of objects: selectors are matched
+ * per namespace through a label → pods index, never every service against every pod.
+ */
+import type { ListOutcome } from '../k8s/client';
+import { KIND_NAMES, KINDS } from '../k8s/kinds';
+import { normalizeAll } from './normalize';
+import { matchesSelector, RELATIONS, type NamedTarget, type RelationSpec } from './relations';
+import type {
+  AnyModel,
+  ClusterSnapshot,
+  Edge,
+  KindLoadState,
+  KindName,
+  ModelByKind,
+  LabelSelector,
+  NamespaceIndex,
+} from './types';
+
+export type ModelLists = { [K in KindName]?: Array<ModelByKind[K]> };
+
+/** Key of an object in `byKey`: kind, namespace ('' when cluster-scoped) and name. */
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/** Snapshot from the client's listKinds() outcomes: failed kinds are recorded in `kinds`, the others indexed. */
+export function buildSnapshot(
+  outcomes: Partial<Record<KindName, ListOutcome>>,
+  builtAt: number = Date.now()
+): ClusterSnapshot {
+  const models: ModelLists = {};
+  const kinds = {} as Record<KindName, KindLoadState>;
+  for (const kind of KIND_NAMES) {
+    const outcome = outcomes[kind];
+    if (!outcome) {
+      kinds[kind] = { state: 'skipped', count: 0 };
+    } else if (outcome.ok) {
+      const list = normalizeAll(kind, outcome.result.items);
+      (models as Record<KindName, AnyModel[]>)[kind] = list;
+      kinds[kind] = { state: 'ok', count: list.length, fetchedAt: builtAt };
+    } else {
+      kinds[kind] = { state: 'error', count: 0, error: outcome.error };
+    }
+  }
+  return indexSnapshot(models, kinds, builtAt);
+}
+
+/** Snapshot from already normalized models (fixtures, tests). Kinds absent from `kinds` count as loaded when listed. */
+export function indexSnapshot(
+  models: ModelLists,
+  kinds: Partial<Record<KindName, KindLoadState>> = {},
+  builtAt: number = Date.now()
+): ClusterSnapshot {
+  const byKind = emptyIndex();
+  const byNamespace = new Map<string, NamespaceIndex>();
+  const byUid = new Map<string, AnyModel>();
+  const byKey = new Map<string, AnyModel>();
+  const loadStates = {} as Record<KindName, KindLoadState>;
+
+  for (const kind of KIND_NAMES) {
+    const list = (models[kind] ?? []) as AnyModel[];
+    loadStates[kind] =
+      kinds[kind] ??
+      (models[kind] ? { state: 'ok', count: list.length, fetchedAt: builtAt } : { state: 'skipped', count: 0 });
+    (byKind[kind] as AnyModel[]) = list;
+    for (const model of list) {
+      byUid.set(model.uid, model);
+      byKey.set(objectKey(model.kind, model.namespace, model.name), model);
+      if (model.namespace !== undefined) {
+        let index = byNamespace.get(model.namespace);
+        if (!index) {
+          index = emptyIndex();
+          byNamespace.set(model.namespace, index);
+        }
+        (index[kind] as AnyModel[]).push(model);
+      }
+    }
+  }
+
+  const snapshot: ClusterSnapshot = {
+    builtAt,
+    byUid,
+    byKind,
+    byNamespace,
+    byKey,
+    edgesFrom: new Map(),
+    edgesTo: new Map(),
+    kinds: loadStates,
+  };
+  const labelIndexes = new Map<string, LabelIndex>();
+  for (const spec of RELATIONS) {
+    deriveEdges(snapshot, spec, labelIndexes);
+  }
+  return snapshot;
+}
+
+function emptyIndex(): NamespaceIndex {
+  return Object.fromEntries(KIND_NAMES.map((k) => [k, []])) as unknown as NamespaceIndex;
+}
+
+function addEdge(snapshot: ClusterSnapshot, edge: Edge) {
+  push(snapshot.edgesFrom, edge.from, edge);
+  if (edge.to) {
+    push(snapshot.edgesTo, edge.to, edge);
+  }
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V) {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
+
+function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes: Map<string, LabelIndex>) {
+  switch (spec.match) {
+    case 'ownerReference':
+      for (const child of snapshot.byKind[spec.to] as AnyModel[]) {
+        for (const owner of child.owners) {
+          const target = owner.kind === spec.from ? snapshot.byUid.get(owner.uid) : undefined;
+          if (target) {
+            addEdge(snapshot, {
+              relation: spec.relation,
+              from: target.uid,
+              to: child.uid,
+              toRef: { kind: child.kind, namespace: child.namespace, name: child.name, uid: child.uid },
+              missing: false,
+            });
+          }
+        }
+      }
+      return;
+    case 'labelSelector':
+      for (const source of snapshot.byKind[spec.from] as AnyModel[]) {
+        const selector = (spec.selector as (m: AnyModel) => LabelSelector | undefined)(source);
+        if (!selector || source.namespace === undefined) {
+          continue;
+        }
+        for (const target of selectTargets(snapshot, spec.to, source.namespace, selector, labelIndexes)) {
+          addEdge(snapshot, {
+            relation: spec.relation,
+            from: source.uid,
+            to: target.uid,
+            toRef: { kind: target.kind, namespace: target.namespace, name: target.name, uid: target.uid },
+            missing: false,
+          });
+        }
+      }
+      return;
+    case 'name':
+      for (const source of snapshot.byKind[spec.from] as AnyModel[]) {
+        const named = (spec.targets as (m: AnyModel) => NamedTarget[])(source);
+        const seen = new Set<string>();
+        for (const { name, kind = spec.to, port } of named) {
+          const namespace = KINDS[kind].namespaced ? source.namespace : undefined;
+          const key = objectKey(kind, namespace, name);
+          const dedupe = `${key}#${port ?? ''}`;
+          if (seen.has(dedupe)) {
+            continue;
+          }
+          seen.add(dedupe);
+          const target = snapshot.byKey.get(key);
+          addEdge(snapshot, {
+            relation: spec.relation,
+            from: source.uid,
+            to: target?.uid,
+            toRef: { kind, namespace, name, uid: target?.uid },
+            missing: !target,
+            port,
+          });
+        }
+      }
+      return;
+  }
+}
+
+/** Per namespace and target kind: "key=value" → objects carrying that label. */
+type LabelIndex = Map<string, AnyModel[]>;
+
+function selectTargets(
+  snapshot: ClusterSnapshot,
+  kind: KindName,
+  namespace: string,
+  selector: LabelSelector,
+  labelIndexes: Map<string, LabelIndex>
+): AnyModel[] {
+  const candidatesAll = (snapshot.byNamespace.get(namespace)?.[kind] ?? []) as AnyModel[];
+  const pairs = Object.entries(selector.matchLabels);
+  let candidates = candidatesAll;
+  if (pairs.length > 0) {
+    const indexKey = `${kind}/${namespace}`;
+    let index = labelIndexes.get(indexKey);
+    if (!index) {
+      index = new Map();
+      for (const model of candidatesAll) {
+        for (const label in model.labels) {
+          push(index, `${label}=${model.labels[label]}`, model);
+        }
+      }
+      labelIndexes.set(indexKey, index);
+    }
+    // Start from the rarest label pair, then verify the whole selector on those few.
+    candidates = pairs
+      .map(([key, value]) => index!.get(`${key}=${value}`) ?? [])
+      .reduce((smallest, list) => (list.length < smallest.length ? list : smallest));
+  }
+  return candidates.filter((model) => matchesSelector(selector, model.labels));
+}
