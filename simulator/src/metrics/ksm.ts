@@ -1,7 +1,7 @@
 /**
  * kube-state-metrics v2 exposition computed from the cluster's current objects at scrape time.
- * Metric names and label sets follow kube-state-metrics v2.20 (see /work/shared/reference/kube-state-metrics-v2.20-metrics.tsv;
- * the jest test checks every emitted series against it). Behaviour mirrored from kube-state-metrics' internal/store/*.go:
+ * Metric names and label sets follow kube-state-metrics v2.20: ksm.test.ts checks every emitted series against
+ * simulator/test/fixtures/kube-state-metrics-v2.20-metrics.tsv (a copy of the project's reference table). Behaviour mirrored from kube-state-metrics' internal/store/*.go:
  * - kube_<kind>_labels / _annotations emit series only for resources named in the allow-lists
  *   (--metric-labels-allowlist / --metric-annotations-allowlist syntax: `pods=[app,team],namespaces=[*]`);
  *   with empty allow-lists (KSM's default) they carry HELP/TYPE only.

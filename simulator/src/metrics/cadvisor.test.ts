@@ -1,0 +1,216 @@
+/**
+ * @jest-environment node
+ */
+import zlib from 'node:zlib';
+import { createCluster } from '../cluster';
+import { parseExposition, Sample } from '../../test/exposition-parser';
+import { writeCadvisor, writeKubelet } from './cadvisor';
+import { startMetricsServer } from './server';
+import { clusterView } from './view';
+import { Pod } from './shapes';
+import { parseBytes } from '../cluster/objects';
+
+const START = Date.parse('2026-03-01T12:00:00Z');
+
+/** The demo cluster with a clock the test moves by hand. */
+function demo() {
+  let now = START;
+  const sim = createCluster({ scenario: 'demo', seed: 7, startTime: START, frozen: true });
+  const view = clusterView(sim.store, { startedAt: START, now: () => now });
+  return { sim, view, advance: (seconds: number) => (now += seconds * 1000) };
+}
+
+function scrapeNode(view: ReturnType<typeof demo>['view'], nodeName: string): Sample[] {
+  return parseExposition(writeCadvisor(view, view.node(nodeName)!).toString()).samples;
+}
+
+const CADVISOR_LABELS = ['container', 'id', 'image', 'name', 'namespace', 'pod'];
+
+describe('kubelet cAdvisor exposition', () => {
+  it('has a series per running container and per pod cgroup, with exactly cAdvisor labels', () => {
+    const { view } = demo();
+    for (const node of view.nodes()) {
+      const samples = scrapeNode(view, node.metadata.name);
+      const memory = samples.filter((s) => s.name === 'container_memory_working_set_bytes');
+      for (const sample of samples.filter((s) => s.name.startsWith('container_'))) {
+        const extra = sample.name.startsWith('container_network_')
+          ? ['interface']
+          : sample.name.startsWith('container_fs_')
+            ? ['device']
+            : [];
+        expect(Object.keys(sample.labels).sort()).toEqual([...CADVISOR_LABELS, ...extra].sort());
+      }
+      for (const pod of view.podsOnNode(node.metadata.name) as Pod[]) {
+        const series = memory.filter(
+          (s) => s.labels.pod === pod.metadata.name && s.labels.namespace === pod.metadata.namespace
+        );
+        if (pod.status?.phase !== 'Running' && pod.status?.phase !== 'Pending') {
+          expect(series).toEqual([]);
+          continue;
+        }
+        if (!pod.status?.startTime) {
+          continue;
+        }
+        expect(series.filter((s) => s.labels.container === '' && s.labels.image === '')).toHaveLength(1);
+        for (const status of pod.status.containerStatuses ?? []) {
+          const own = series.filter((s) => s.labels.container === status.name);
+          if (status.state?.running) {
+            expect(own).toHaveLength(1);
+            expect(own[0].labels.image).toBe(status.image);
+          } else if (!status.lastState?.terminated) {
+            expect(own).toEqual([]); // never started (image pull): no container cgroup
+          }
+        }
+      }
+      expect(memory.filter((s) => s.labels.id === '/')).toHaveLength(1);
+    }
+  });
+
+  it('grows counters with the clock and keeps memory under the limits; the OOM-killed container sits at its limit', () => {
+    const { view, advance, sim } = demo();
+    const nodes = [...view.nodes()].map((n) => n.metadata.name);
+    const before = nodes.flatMap((n) => scrapeNode(view, n));
+    advance(120);
+    const after = nodes.flatMap((n) => scrapeNode(view, n));
+    const key = (s: Sample) => `${s.name}${JSON.stringify(s.labels)}`;
+    const previous = new Map(before.map((s) => [key(s), s.value]));
+    const counters = after.filter((s) => s.name.endsWith('_total'));
+    expect(counters.length).toBeGreaterThan(100);
+    let grew = 0;
+    for (const sample of counters) {
+      const old = previous.get(key(sample));
+      expect(old).toBeDefined();
+      expect(sample.value).toBeGreaterThanOrEqual(old!);
+      grew += sample.value > old! ? 1 : 0;
+    }
+    // Everything grows except the frozen OOM-killed run.
+    expect(grew).toBeGreaterThan(counters.length * 0.9);
+
+    const pods = sim.store.list('pods');
+    for (const sample of after.filter((s) => s.name === 'container_memory_working_set_bytes' && s.labels.container)) {
+      const pod = pods.find(
+        (p) => p.metadata.name === sample.labels.pod && p.metadata.namespace === sample.labels.namespace
+      )!;
+      const limit = parseBytes(
+        pod.spec.containers.find((c: { name: string }) => c.name === sample.labels.container).resources?.limits?.memory
+      );
+      if (limit) {
+        expect(sample.value).toBeLessThan(limit);
+      }
+    }
+    const oomPod = pods.find((p) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled')!;
+    const oomLimit = parseBytes(oomPod.spec.containers[0].resources.limits.memory);
+    const oomMemory = after.find(
+      (s) =>
+        s.name === 'container_memory_working_set_bytes' &&
+        s.labels.pod === oomPod.metadata.name &&
+        s.labels.container === oomPod.spec.containers[0].name
+    )!;
+    expect(oomMemory.value / oomLimit).toBeGreaterThan(0.95);
+  });
+
+  it('uses CPU in proportion to requests (between 10% and 100% of the request on average) while running', () => {
+    const { view, advance, sim } = demo();
+    const nodes = [...view.nodes()].map((n) => n.metadata.name);
+    const cpu = () =>
+      new Map(
+        nodes
+          .flatMap((n) => scrapeNode(view, n))
+          .filter((s) => s.name === 'container_cpu_usage_seconds_total' && s.labels.container)
+          .map((s) => [`${s.labels.namespace}/${s.labels.pod}/${s.labels.container}`, s.value])
+      );
+    const before = cpu();
+    advance(3600);
+    const after = cpu();
+    for (const [id, value] of after) {
+      const [namespace, podName, container] = id.split('/');
+      const pod = sim.store.get('pods', namespace, podName)!;
+      const request = pod.spec.containers.find((c: { name: string }) => c.name === container).resources?.requests?.cpu;
+      const running = pod.status.containerStatuses.find((c: { name: string }) => c.name === container).state.running;
+      if (request && running && before.has(id)) {
+        const cores = (value - before.get(id)!) / 3600;
+        const requested = request.endsWith('m') ? Number(request.slice(0, -1)) / 1000 : Number(request);
+        expect(cores / requested).toBeGreaterThan(0.1);
+        expect(cores / requested).toBeLessThan(1);
+      }
+    }
+  });
+
+  it('counts running pods per node in kubelet_running_pods', () => {
+    const { view, sim } = demo();
+    for (const node of view.nodes()) {
+      const { samples } = parseExposition(writeKubelet(view, node).toString());
+      const running = samples.find((s) => s.name === 'kubelet_running_pods')!;
+      const expected = sim.store
+        .list('pods')
+        .filter(
+          (p) =>
+            p.spec.nodeName === node.metadata.name &&
+            p.status.startTime &&
+            !['Succeeded', 'Failed'].includes(p.status.phase)
+        ).length;
+      expect(running.value).toBe(expected);
+    }
+  });
+});
+
+describe('metrics listener', () => {
+  it('serves KSM, per-node kubelet paths and HTTP service discovery for every node', async () => {
+    const { view } = demo();
+    const metrics = await startMetricsServer(view, {
+      host: '127.0.0.1',
+      port: 0,
+      ksm: { labelsAllowlist: new Map(), annotationsAllowlist: new Map() },
+      nodeExporter: { target: '127.0.0.1:9', node: 'sim-worker-1' },
+    });
+    try {
+      const host = new URL(metrics.url).host;
+      const kubelet = await (await fetch(`${metrics.url}/sd/kubelet`)).json();
+      expect(kubelet).toHaveLength([...view.nodes()].length);
+      expect(kubelet[0].targets).toEqual([host]);
+      expect(kubelet.map((g: { labels: Record<string, string> }) => g.labels.__meta_kubernetes_node_name)).toEqual(
+        [...view.nodes()].map((n) => n.metadata.name)
+      );
+      expect(await (await fetch(`${metrics.url}/sd/node-exporter`)).json()).toEqual([
+        { targets: ['127.0.0.1:9'], labels: { __meta_kubernetes_pod_node_name: 'sim-worker-1' } },
+      ]);
+      const cadvisor = await fetch(`${metrics.url}/nodes/sim-worker-1/metrics/cadvisor`);
+      expect(cadvisor.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+      expect(parseExposition(await cadvisor.text()).samples.length).toBeGreaterThan(10);
+      const missing = await fetch(`${metrics.url}/nodes/no-such-node/metrics/cadvisor`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toMatch(/no node "no-such-node"/);
+      // Prometheus asks for gzip; the body must inflate to the same exposition.
+      const gzipped = await new Promise<Buffer>((resolve, reject) => {
+        require('node:http').get(
+          `${metrics.url}/metrics`,
+          { headers: { 'Accept-Encoding': 'gzip' } },
+          (res: NodeJS.ReadableStream & { headers: Record<string, string> }) => {
+            expect(res.headers['content-encoding']).toBe('gzip');
+            const parts: Buffer[] = [];
+            res
+              .on('data', (part: Buffer) => parts.push(part))
+              .on('end', () => resolve(Buffer.concat(parts)))
+              .on('error', reject);
+          }
+        );
+      });
+      const { samples } = parseExposition(zlib.gunzipSync(gzipped).toString());
+      expect(samples.filter((s) => s.name === 'kube_pod_info')).toHaveLength([...view.pods()].length);
+    } finally {
+      await metrics.close();
+    }
+  });
+
+  it('refuses to map node-exporter onto a node the scenario lacks', async () => {
+    const { view } = demo();
+    await expect(
+      startMetricsServer(view, {
+        host: '127.0.0.1',
+        port: 0,
+        ksm: { labelsAllowlist: new Map(), annotationsAllowlist: new Map() },
+        nodeExporter: { target: '127.0.0.1:9', node: 'ghost' },
+      })
+    ).rejects.toThrow(/no node "ghost"/);
+  });
+});
