@@ -165,10 +165,13 @@ describe('metrics listener', () => {
     });
     try {
       const host = new URL(metrics.url).host;
-      const kubelet = await (await fetch(`${metrics.url}/sd/kubelet`)).json();
+      const kubelet = (await (await fetch(`${metrics.url}/sd/kubelet`)).json()) as Array<{
+        targets: string[];
+        labels: Record<string, string>;
+      }>;
       expect(kubelet).toHaveLength([...view.nodes()].length);
       expect(kubelet[0].targets).toEqual([host]);
-      expect(kubelet.map((g: { labels: Record<string, string> }) => g.labels.__meta_kubernetes_node_name)).toEqual(
+      expect(kubelet.map((g) => g.labels.__meta_kubernetes_node_name)).toEqual(
         [...view.nodes()].map((n) => n.metadata.name)
       );
       expect(await (await fetch(`${metrics.url}/sd/node-exporter`)).json()).toEqual([
