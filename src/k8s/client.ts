@@ -197,7 +197,7 @@ export class K8sClient {
     let items: RawObject[] = [];
     let next: string | undefined;
     let resourceVersion: string | undefined;
-    do {
+    for (;;) {
       let body: unknown;
       try {
         body = await this.call<unknown>(
@@ -234,8 +234,10 @@ export class K8sClient {
       options.onPage?.(page.items);
       next = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
-    } while (next);
-    return { kind: info, items, resourceVersion, stats };
+      if (!next) {
+        return { kind: info, items, resourceVersion, stats };
+      }
+    }
   }
 
   /**
