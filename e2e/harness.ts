@@ -1,0 +1,253 @@
+/**
+ * E2E helper API (for every spec under e2e/; run with `npm run e2e [-- e2e/<file>.e2e.ts ...] [-- --grep text]`).
+ *
+ *   import { test, expect } from './harness';
+ *
+ *   test('the overview lists problems', async ({ open, sandbox, simulator, request }) => {
+ *     const page = await open('/a/kubeatlas-kubernetes-app/overview', { role: 'Viewer', theme: 'light' });
+ *     await page.getByRole('heading', { name: 'Overview' }).waitFor();
+ *     expect(await page.getByText('CrashLoopBackOff').count() > 0, 'a crashing pod is listed');
+ *   }, { simulator: true });
+ *
+ * - `test(name, body, options)` registers a test. options.simulator starts the cluster simulator (once per run, on a
+ *   free port) and provisions a KubeAtlas datasource for it (uid `e2e-cluster`, see `clusterDatasource`);
+ *   options.expectHttpErrors lists [urlPattern, status] pairs of failed requests the test provokes on purpose.
+ * - `open(path, { role, theme })` opens a page in this test's fresh browser context as Viewer / Editor / Admin
+ *   (default Admin), dark or light. Every page is screenshotted to artifacts/e2e/<test>-<n>.png when the test ends.
+ * - The test fails on any console error, uncaught exception or failed request not listed in expectHttpErrors.
+ * - `responses` holds every response the browser received in this test (url, status, body text) for scans;
+ *   `request` is the context's API client (shares the role cookie); `sandbox.url`, `simulator.url/token/caCert`.
+ * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid.
+ * Headless Debian Chromium (/usr/bin/chromium) through playwright-core: no browser download.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { repoRoot, startSimulator, type RunningSimulator } from '../sandbox/server/processes';
+import { startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
+
+export type Role = 'Viewer' | 'Editor' | 'Admin';
+
+export interface ReceivedResponse {
+  url: string;
+  status: number;
+  body: string;
+}
+
+export interface TestContext {
+  sandbox: RunningSandbox;
+  simulator?: RunningSimulator;
+  open(pathname: string, options?: { role?: Role; theme?: 'dark' | 'light' }): Promise<Page>;
+  request: APIRequestContext;
+  responses: ReceivedResponse[];
+  createDatasource(settings: Record<string, unknown>): Promise<string>;
+  /** The datasource settings (jsonData + secureJsonData) that reach the simulator, to derive variants from. */
+  clusterDatasource(): Record<string, unknown>;
+}
+
+export interface TestOptions {
+  simulator?: boolean;
+  expectHttpErrors?: Array<[RegExp, number]>;
+}
+
+interface RegisteredTest {
+  name: string;
+  file: string;
+  body: (context: TestContext) => Promise<void>;
+  options: TestOptions;
+}
+
+export const registeredTests: RegisteredTest[] = [];
+let currentFile = '';
+export function setCurrentFile(file: string): void {
+  currentFile = file;
+}
+
+export function test(name: string, body: (context: TestContext) => Promise<void>, options: TestOptions = {}): void {
+  registeredTests.push({ name, file: currentFile, body, options });
+}
+
+export function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) {
+    throw new Error(`Expectation failed: ${message}`);
+  }
+}
+
+export const artifactsDir = path.join(repoRoot, 'artifacts/e2e');
+export const CLUSTER_DATASOURCE_UID = 'e2e-cluster';
+
+/** Shared across the run: one browser, one sandbox, one simulator (started on first need). */
+export class Environment {
+  private browser?: Browser;
+  private sandbox?: RunningSandbox;
+  private simulator?: RunningSimulator;
+  private simulatorFailure?: Error;
+
+  async start(): Promise<void> {
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      // Playwright gives each launch a fresh temporary --user-data-dir.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
+    });
+  }
+
+  private async ensureSandbox(withSimulator: boolean): Promise<RunningSandbox> {
+    if (withSimulator && !this.simulator) {
+      if (this.simulatorFailure) {
+        throw this.simulatorFailure;
+      }
+      try {
+        this.simulator = await startSimulator('demo', path.join(artifactsDir, 'simulator.log'));
+      } catch (error) {
+        this.simulatorFailure = new Error(`The cluster simulator did not start: ${(error as Error).message}`);
+        throw this.simulatorFailure;
+      }
+      await this.sandbox?.stop();
+      this.sandbox = undefined;
+    }
+    if (!this.sandbox) {
+      this.sandbox = await startSandbox({ env: this.provisioningEnv() });
+    }
+    return this.sandbox;
+  }
+
+  /** The variables provisioning/ reads for the demo cluster (sandbox/README.md), pointed at this run's simulator. */
+  private provisioningEnv(): Record<string, string | undefined> {
+    const simulator = this.simulator;
+    return {
+      ...process.env,
+      ...(simulator
+        ? {
+            KUBEATLAS_CLUSTER_URL: simulator.url,
+            KUBEATLAS_TOKEN: simulator.token,
+            KUBEATLAS_TOKEN_FILE: simulator.tokenFile,
+            KUBEATLAS_CA_CERT: simulator.caCert,
+            KUBEATLAS_CA_FILE: simulator.caFile,
+          }
+        : {}),
+    };
+  }
+
+  clusterDatasource(): Record<string, unknown> {
+    const simulator = this.simulator;
+    if (!simulator) {
+      throw new Error('clusterDatasource() needs a test registered with { simulator: true }');
+    }
+    return {
+      name: 'E2E cluster',
+      type: 'kubeatlas-kubernetes-datasource',
+      access: 'proxy',
+      url: '',
+      jsonData: { clusterUrl: simulator.url, tlsAuthWithCACert: true, timeout: 10 },
+      secureJsonData: { bearerToken: simulator.token, tlsCACert: simulator.caCert },
+    };
+  }
+
+  async run(registered: RegisteredTest): Promise<void> {
+    const sandbox = await this.ensureSandbox(registered.options.simulator === true);
+    const context = await this.browser!.newContext({ baseURL: sandbox.url, viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    const pages: Page[] = [];
+    const responses: ReceivedResponse[] = [];
+    const expected = registered.options.expectHttpErrors ?? [];
+    const isExpected = (url: string, status: number) => expected.some(([pattern, code]) => code === status && pattern.test(url));
+    const pending: Array<Promise<void>> = [];
+
+    context.on('response', (response) => {
+      pending.push(
+        response
+          .body()
+          .then((body) => {
+            responses.push({ url: response.url(), status: response.status(), body: body.toString('utf8') });
+          })
+          .catch(() => undefined)
+      );
+      if (response.status() >= 400 && !isExpected(response.url(), response.status())) {
+        problems.push(`HTTP ${response.status()} from ${response.request().method()} ${response.url()}`);
+      }
+    });
+    context.on('page', (page) => {
+      pages.push(page);
+      page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() !== 'error') {
+          return;
+        }
+        // Chromium reports every HTTP error as a console error; those are judged by the response handler above.
+        if (/^Failed to load resource: the server responded with a status of \d+/.test(message.text())) {
+          return;
+        }
+        problems.push(`console error: ${message.text()}`);
+      });
+    });
+
+    const slug = `${path.basename(registered.file, '.e2e.ts')}-${registered.name}`.replace(/[^\w-]+/g, '-').slice(0, 90);
+    const testContext: TestContext = {
+      sandbox,
+      simulator: this.simulator,
+      request: context.request,
+      responses,
+      open: async (pathname, options = {}) => {
+        const page = await context.newPage();
+        const url = new URL(pathname, sandbox.url);
+        url.searchParams.set('role', options.role ?? 'Admin');
+        url.searchParams.set('theme', options.theme ?? 'dark');
+        await page.goto(url.toString());
+        return page;
+      },
+      createDatasource: async (settings) => {
+        const admin = await this.browser!.newContext({ baseURL: sandbox.url });
+        try {
+          await admin.request.get('/?role=Admin');
+          const response = await admin.request.post('/api/datasources', { data: settings });
+          const body = (await response.json()) as { datasource?: { uid: string }; message?: string };
+          if (!response.ok() || !body.datasource) {
+            throw new Error(`POST /api/datasources → ${response.status()} ${body.message ?? ''}`);
+          }
+          return body.datasource.uid;
+        } finally {
+          await admin.close();
+        }
+      },
+      clusterDatasource: () => this.clusterDatasource(),
+    };
+
+    let failure: Error | undefined;
+    try {
+      await registered.body(testContext);
+    } catch (error) {
+      failure = error as Error;
+    }
+    // Let late errors and bodies arrive before judging.
+    await Promise.all(pages.map((page) => page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined)));
+    await Promise.all(pending);
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    for (const [index, page] of pages.entries()) {
+      if (!page.isClosed()) {
+        await page.screenshot({ path: path.join(artifactsDir, `${slug}-${index + 1}.png`), fullPage: true }).catch(() => undefined);
+      }
+    }
+    await context.close();
+    if (failure) {
+      throw failure;
+    }
+    if (problems.length > 0) {
+      throw new Error(`The browser reported:\n  ${problems.join('\n  ')}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await this.sandbox?.stop();
+    await this.simulator?.stop();
+  }
+}

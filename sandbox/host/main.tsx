@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Route, Router, Routes } from 'react-router-dom';
+import { ThemeContext } from '@grafana/data';
+import { config, locationService, setBackendSrv, type BackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import { GlobalStyles } from '@grafana/ui';
+import { SandboxBackendSrv } from './backendSrv';
+import { SandboxDataSourceSrv, getTemplateSrvInstance } from './services';
+import { Layout } from './pages/Layout';
+import { HomePage } from './pages/HomePage';
+import { AppRootPage } from './pages/AppRootPage';
+import { PluginConfigPage } from './pages/PluginConfigPage';
+import { DataSourcesPage, DataSourceEditPage } from './pages/DataSourcePages';
+import { QueryPage } from './pages/QueryPage';
+import { VariablesPage } from './pages/VariablesPage';
+
+/**
+ * The sandbox host: sets the @grafana/runtime services the way public/app/app.ts does at start-up, then renders a
+ * router over locationService's history (public/app/AppWrapper.tsx) with the theme from the boot data.
+ */
+setBackendSrv(new SandboxBackendSrv() as unknown as BackendSrv);
+setDataSourceSrv(new SandboxDataSourceSrv());
+const templateSrv = getTemplateSrvInstance();
+templateSrv.setFromUrl(new URLSearchParams(window.location.search));
+setTemplateSrv(templateSrv);
+// @grafana/runtime 12.0.2 as published does not export setPluginPage, so plugins get its PluginPage pass-through.
+
+function SandboxRoot() {
+  const history = locationService.getHistory();
+  const [location, setLocation] = useState(history.location);
+  useEffect(
+    () =>
+      history.listen((next: typeof history.location) => {
+        templateSrv.setFromUrl(new URLSearchParams(next.search));
+        setLocation(next);
+      }),
+    [history]
+  );
+  return (
+    <ThemeContext.Provider value={config.theme2}>
+      <GlobalStyles />
+      <Router location={location} navigator={history}>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/a/:pluginId/*" element={<AppRootPage />} />
+            <Route path="/plugins/:pluginId" element={<PluginConfigPage />} />
+            <Route path="/connections/datasources" element={<DataSourcesPage />} />
+            <Route path="/connections/datasources/edit/:uid" element={<DataSourceEditPage />} />
+            <Route path="/sandbox/query/:uid" element={<QueryPage />} />
+            <Route path="/sandbox/variables/:uid" element={<VariablesPage />} />
+            <Route path="*" element={<h1>Page not found</h1>} />
+          </Routes>
+        </Layout>
+      </Router>
+    </ThemeContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('reactRoot')!).render(<SandboxRoot />);

@@ -1,0 +1,57 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createSandboxServer } from './app';
+import type { OrgRole } from './dsProxy';
+import { buildHostBundle, type SharedDependencyList } from './hostBundle';
+import { repoRoot } from './processes';
+import { loadProvisioning } from './provisioning';
+
+export interface StartSandboxOptions {
+  port?: number;
+  host?: string;
+  distDir?: string;
+  provisioningDir?: string;
+  /** Variables for provisioning interpolation; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  defaultRole?: OrgRole;
+}
+
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  shared: SharedDependencyList;
+  server: http.Server;
+  stop(): Promise<void>;
+}
+
+const HOST_BUNDLE = path.join(repoRoot, 'node_modules/.cache/kubeatlas-sandbox/sandbox-host.js');
+let hostBundle: Promise<SharedDependencyList> | undefined;
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  hostBundle ??= buildHostBundle(HOST_BUNDLE);
+  const shared = await hostBundle;
+  const provisioning = loadProvisioning(options.provisioningDir ?? path.join(repoRoot, 'provisioning'), options.env ?? process.env);
+  const server = createSandboxServer({
+    distDir: options.distDir ?? path.join(repoRoot, 'dist'),
+    hostBundleFile: HOST_BUNDLE,
+    provisioning,
+    defaultRole: options.defaultRole,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    shared,
+    server,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
