@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { getBackendSrv, isFetchError } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 
@@ -36,20 +36,33 @@ export function BundledDashboards({ pluginId, enabled }: { pluginId: string; ena
   const [error, setError] = useState<string>();
   const [importing, setImporting] = useState<string>();
 
-  const load = useCallback(async () => {
-    try {
-      setDashboards(await getBackendSrv().get<PluginDashboard[]>(`/api/plugins/${pluginId}/dashboards`));
-      setError(undefined);
-    } catch (e) {
-      setError(explain(e, 'Listing the dashboards'));
-    }
-  }, [pluginId]);
+  // Bumped after an import so that the list is fetched again.
+  const [listVersion, setListVersion] = useState(0);
 
   useEffect(() => {
-    if (enabled) {
-      load();
+    if (!enabled) {
+      return;
     }
-  }, [enabled, load]);
+    let current = true;
+    getBackendSrv()
+      .get<PluginDashboard[]>(`/api/plugins/${pluginId}/dashboards`)
+      .then(
+        (list) => {
+          if (current) {
+            setDashboards(list);
+            setError(undefined);
+          }
+        },
+        (e) => {
+          if (current) {
+            setError(explain(e, 'Listing the dashboards'));
+          }
+        }
+      );
+    return () => {
+      current = false;
+    };
+  }, [enabled, pluginId, listVersion]);
 
   const importDashboard = async (dashboard: PluginDashboard) => {
     setImporting(dashboard.path);
@@ -61,7 +74,7 @@ export function BundledDashboards({ pluginId, enabled }: { pluginId: string; ena
         overwrite: true,
         inputs: [],
       });
-      await load();
+      setListVersion((version) => version + 1);
     } catch (e) {
       setError(explain(e, `Importing “${dashboard.title}”`));
     } finally {
