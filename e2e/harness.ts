@@ -22,7 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { repoRoot, startSimulator, type RunningSimulator } from '../sandbox/server/processes';
 import { startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
 

@@ -18,6 +18,13 @@ export interface SandboxOptions {
   defaultRole?: OrgRole;
 }
 
+interface BundledDashboard {
+  uid: string;
+  title: string;
+  revision: number;
+  path: string;
+}
+
 const ROLE_COOKIE = 'grafana_sandbox_role';
 const THEME_COOKIE = 'grafana_sandbox_theme';
 const ROLES: OrgRole[] = ['Viewer', 'Editor', 'Admin'];
@@ -157,6 +164,33 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     const role = parseCookies(req.headers.cookie)[ROLE_COOKIE] as OrgRole | undefined;
     const orgRole = role && ROLES.includes(role) ? role : defaultRole;
     return { login: orgRole.toLowerCase(), orgRole };
+  };
+
+  /** pkg/services/plugindashboards: the app's `dashboard` includes, read from the built plugin. */
+  const bundledDashboards = (plugin: LoadedPlugin): BundledDashboard[] =>
+    (plugin.json.includes ?? [])
+      .filter((include) => include.type === 'dashboard' && include.path && plugin.dir)
+      .map((include) => {
+        const json = JSON.parse(fs.readFileSync(path.join(plugin.dir!, include.path!), 'utf8')) as { uid: string; title: string; revision?: number };
+        return { uid: json.uid, title: json.title, revision: json.revision ?? 1, path: include.path! };
+      });
+  const importedDashboards = new Map<string, BundledDashboard & { pluginId: string }>();
+  const dashboardListEntry = (plugin: LoadedPlugin, dashboard: BundledDashboard) => {
+    const imported = importedDashboards.get(dashboard.uid);
+    const slug = dashboard.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    return {
+      pluginId: plugin.json.id,
+      uid: dashboard.uid,
+      title: dashboard.title,
+      path: dashboard.path,
+      revision: dashboard.revision,
+      imported: imported !== undefined,
+      importedUri: imported ? `db/${slug}` : '',
+      importedUrl: imported ? `/d/${dashboard.uid}/${slug}` : '',
+      importedRevision: imported?.revision ?? 0,
+      slug,
+      removed: false,
+    };
   };
 
   const findDatasource = (uid: string) => datasources.find((ds) => ds.uid === uid);
@@ -393,6 +427,31 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
         datasources.splice(datasources.indexOf(ds), 1);
         return sendJson(res, 200, { message: 'Data source deleted', id: ds.id });
       }
+    }
+
+    const pluginDashboards = /^\/api\/plugins\/([\w-]+)\/dashboards$/.exec(rawPath);
+    if (pluginDashboards && method === 'GET') {
+      const plugin = plugins.get(pluginDashboards[1]);
+      if (!plugin || (plugin.json.type === 'app' && !appSettings.get(plugin.json.id)?.enabled)) {
+        return writeJsonError(res, 404, 'Plugin not found, no installed plugin with that id');
+      }
+      return sendJson(res, 200, bundledDashboards(plugin).map((dashboard) => dashboardListEntry(plugin, dashboard)));
+    }
+    if (rawPath === '/api/dashboards/import' && method === 'POST') {
+      if (!roleIncludes(user.orgRole, 'Editor')) {
+        return writeJsonError(res, 403, 'You\'ll need additional permissions to perform this action. Permissions needed: dashboards:create');
+      }
+      const body = await readJsonBody(req);
+      const plugin = plugins.get(String(body.pluginId));
+      const dashboard = plugin && bundledDashboards(plugin).find((candidate) => candidate.path === body.path);
+      if (!plugin || !dashboard) {
+        return writeJsonError(res, 404, 'Dashboard not found');
+      }
+      if (importedDashboards.has(dashboard.uid) && body.overwrite !== true) {
+        return writeJsonError(res, 412, 'A dashboard with the same uid already exists');
+      }
+      importedDashboards.set(dashboard.uid, { ...dashboard, pluginId: plugin.json.id });
+      return sendJson(res, 200, dashboardListEntry(plugin, dashboard));
     }
 
     const settings = /^\/api\/plugins\/([\w-]+)\/settings$/.exec(rawPath);

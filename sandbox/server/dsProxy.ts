@@ -376,13 +376,11 @@ export function proxyDatasourceRequest(req: http.IncomingMessage, res: http.Serv
       outgoing.destroy(new Error('timeout awaiting response headers'));
     }, timeoutMilliseconds(ds));
 
-    req.on('close', () => {
-      if (!res.writableEnded) {
+    // The browser went away (Grafana answers 499 to nobody): stop the upstream request too.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        clearTimeout(timer);
         outgoing.destroy();
-        if (!res.headersSent) {
-          res.statusCode = 499;
-          res.end();
-        }
         resolve();
       }
     });
