@@ -18,13 +18,19 @@ export function checkClusterUrl(value: string | undefined): UrlCheck {
     return { ok: false, reason: `"${trimmed}" is not a URL: write it with its scheme, like https://${trimmed}.` };
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    return { ok: false, reason: `The scheme must be https (or http for a local proxy), not ${parsed.protocol.replace(':', '')}.` };
+    return {
+      ok: false,
+      reason: `The scheme must be https (or http for a local proxy), not ${parsed.protocol.replace(':', '')}.`,
+    };
   }
   if (parsed.search || parsed.hash) {
     return { ok: false, reason: 'Remove the query string and fragment: the API paths are appended to this URL.' };
   }
   if (parsed.username || parsed.password) {
-    return { ok: false, reason: 'Remove the user and password from the URL: authenticate with the bearer token below.' };
+    return {
+      ok: false,
+      reason: 'Remove the user and password from the URL: authenticate with the bearer token below.',
+    };
   }
   return { ok: true, url: trimmed.replace(/\/+$/, '') };
 }

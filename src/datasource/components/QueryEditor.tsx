@@ -1,7 +1,66 @@
-import { QueryEditorProps } from '@grafana/data';
+import React from 'react';
+import { QueryEditorProps, type SelectableValue } from '@grafana/data';
+import { Combobox, InlineField, InlineFieldRow, Input } from '@grafana/ui';
 import type { KubernetesDataSource } from '../datasource';
-import type { KubernetesDataSourceOptions, KubernetesQuery } from '../types';
+import { RESOURCE_TABLES } from '../frames';
+import type { KubernetesDataSourceOptions, KubernetesQuery, ResourceTable } from '../types';
 
-export function QueryEditor(_props: QueryEditorProps<KubernetesDataSource, KubernetesQuery, KubernetesDataSourceOptions>) {
-  return null;
+type Props = QueryEditorProps<KubernetesDataSource, KubernetesQuery, KubernetesDataSourceOptions>;
+
+const TABLE_OPTIONS: Array<SelectableValue<ResourceTable> & { value: ResourceTable }> = RESOURCE_TABLES.map(
+  (table) => ({
+    value: table,
+    label: table === 'services' ? 'services (with ports)' : table,
+  })
+);
+
+/** A resource table, filtered by namespace and label selector; both accept template variables ($namespace). */
+export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+  const update = (patch: Partial<KubernetesQuery>, run = false) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+  return (
+    <InlineFieldRow>
+      <InlineField label="Resource" labelWidth={12}>
+        <Combobox
+          id={`kubeatlas-resource-${query.refId}`}
+          width={28}
+          options={TABLE_OPTIONS}
+          value={query.resource ?? 'pods'}
+          onChange={(option) => update({ resource: option.value }, true)}
+        />
+      </InlineField>
+      <InlineField
+        label="Namespace"
+        labelWidth={12}
+        tooltip="Empty for all; a name, a comma list or $variable (multi-value allowed)."
+      >
+        <Input
+          id={`kubeatlas-namespace-${query.refId}`}
+          width={24}
+          value={query.namespace ?? ''}
+          placeholder="all namespaces"
+          onChange={(event) => update({ namespace: event.currentTarget.value })}
+          onBlur={onRunQuery}
+        />
+      </InlineField>
+      <InlineField
+        label="Label selector"
+        labelWidth={14}
+        tooltip="Kubernetes syntax: app=web,tier!=db or app in ($app)."
+      >
+        <Input
+          id={`kubeatlas-labels-${query.refId}`}
+          width={32}
+          value={query.labelSelector ?? ''}
+          placeholder="app=web"
+          onChange={(event) => update({ labelSelector: event.currentTarget.value })}
+          onBlur={onRunQuery}
+        />
+      </InlineField>
+    </InlineFieldRow>
+  );
 }

@@ -1,0 +1,264 @@
+import { errorFromNetwork, errorFromResponse, type RequestContext } from '../k8s/errors';
+import { KINDS } from '../k8s/kinds';
+import {
+  clusterRoleRules,
+  evaluateApis,
+  evaluateConnection,
+  evaluatePrometheus,
+  evaluateRbac,
+  REQUIRED_ACCESS,
+  summarize,
+  type HealthStep,
+  type PrometheusObservations,
+} from './health';
+
+const versionContext: RequestContext = {
+  method: 'GET',
+  url: '/api/datasources/proxy/uid/x/k8s-read/version',
+  verb: 'get',
+};
+const https = { clusterUrl: 'https://10.0.0.1:6443' };
+const byTitle = (steps: HealthStep[]) => Object.fromEntries(steps.map((s) => [s.title, s]));
+/** What Grafana's proxy answers, mapped by the client exactly as in the browser. */
+const grafanaAnswer = (status: number, body: unknown) => ({
+  ok: false as const,
+  error: errorFromResponse({ status, body }, versionContext),
+});
+
+describe('evaluateConnection', () => {
+  it('shows the server version and the TLS verification on success', () => {
+    const steps = byTitle(
+      evaluateConnection(
+        { ...https, tlsAuthWithCACert: true },
+        { ok: true, value: { gitVersion: 'v1.31.2', platform: 'linux/amd64' } },
+        true
+      )
+    );
+    expect(steps['Kubernetes API']).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('v1.31.2 (linux/amd64)'),
+    });
+    expect(steps.TLS).toMatchObject({ status: 'pass', detail: expect.stringContaining('configured CA') });
+    expect(steps.Token.status).toBe('pass');
+  });
+
+  it('warns when TLS verification is skipped', () => {
+    const steps = byTitle(
+      evaluateConnection({ ...https, tlsSkipVerify: true }, { ok: true, value: { gitVersion: 'v1.31.2' } }, true)
+    );
+    expect(steps.TLS).toMatchObject({ status: 'warn', fix: expect.stringContaining('CA certificate') });
+  });
+
+  it("reports a rejected token from Grafana's 400 rewrite of the cluster's 401", () => {
+    const steps = byTitle(
+      evaluateConnection(https, grafanaAnswer(400, 'Authentication to data source failed'), undefined)
+    );
+    expect(steps.Token).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('Authentication to data source failed'),
+    });
+    expect(steps.Token.fix).toMatch(/kubectl -n kubeatlas get secret/);
+    expect(steps['Kubernetes API'].status).toBe('pass');
+  });
+
+  it("explains both causes of Grafana's empty 502 for an https URL", () => {
+    const steps = byTitle(evaluateConnection(https, grafanaAnswer(502, ''), undefined));
+    expect(steps['Kubernetes API']).toMatchObject({ status: 'fail', detail: expect.stringContaining('TLS handshake') });
+    expect(steps.TLS).toMatchObject({ status: 'fail', fix: expect.stringContaining('certificate-authority-data') });
+    expect(steps.Token.status).toBe('skip');
+  });
+
+  it('does not blame TLS for an unreachable http URL', () => {
+    const steps = byTitle(
+      evaluateConnection({ clusterUrl: 'http://127.0.0.1:8001' }, grafanaAnswer(502, ''), undefined)
+    );
+    expect(steps['Kubernetes API'].fix).toMatch(/DNS, firewall, port/);
+    expect(steps['Kubernetes API'].fix).not.toMatch(/TLS/);
+    expect(steps.TLS.status).toBe('skip');
+  });
+
+  it('names a TLS handshake failure seen directly (node transport)', () => {
+    const error = errorFromNetwork(
+      Object.assign(new Error('self-signed'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }),
+      versionContext
+    );
+    const steps = byTitle(evaluateConnection(https, { ok: false, error }, undefined));
+    expect(steps.TLS).toMatchObject({ status: 'fail', detail: expect.stringContaining('DEPTH_ZERO_SELF_SIGNED_CERT') });
+  });
+
+  it('explains PEM blocks Grafana cannot load', () => {
+    const steps = byTitle(
+      evaluateConnection(https, grafanaAnswer(400, { message: 'Unable to load TLS certificate' }), undefined)
+    );
+    expect(steps.TLS).toMatchObject({ status: 'fail', fix: expect.stringContaining('PEM') });
+  });
+
+  it('tells to use https when the API server got plain HTTP', () => {
+    const steps = byTitle(
+      evaluateConnection(
+        { clusterUrl: 'http://10.0.0.1:6443' },
+        grafanaAnswer(400, 'Client sent an HTTP request to an HTTPS server.'),
+        undefined
+      )
+    );
+    expect(steps['Kubernetes API'].fix).toBe('Use https://10.0.0.1:6443.');
+  });
+
+  it('reports a timeout', () => {
+    const steps = byTitle(evaluateConnection(https, grafanaAnswer(504, ''), undefined));
+    expect(steps['Kubernetes API']).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('did not answer in time'),
+    });
+  });
+
+  it('fails the token when the review was refused as unauthenticated', () => {
+    const steps = byTitle(evaluateConnection(https, { ok: true, value: { gitVersion: 'v1.31.2' } }, false));
+    expect(steps.Token).toMatchObject({ status: 'fail', detail: expect.stringContaining('anonymous') });
+  });
+});
+
+describe('evaluateRbac', () => {
+  it('passes when every required list is allowed', () => {
+    const step = evaluateRbac(
+      REQUIRED_ACCESS,
+      REQUIRED_ACCESS.map(() => ({ ok: true, value: { allowed: true } }))
+    );
+    expect(step.status).toBe('pass');
+    expect(step.detail).toContain('list namespaces');
+  });
+
+  it('names what is missing and the ClusterRole rules to add, grouped by API group', () => {
+    const denied = new Set(['cronjobs', 'jobs', 'nodes']);
+    const step = evaluateRbac(
+      REQUIRED_ACCESS,
+      REQUIRED_ACCESS.map((a) => ({ ok: true, value: { allowed: !denied.has(a.resource) } }))
+    );
+    expect(step.status).toBe('fail');
+    expect(step.detail).toBe(
+      'The token may not list nodes, jobs, cronjobs cluster-wide; those kinds stay empty in KubeAtlas pages and queries.'
+    );
+    expect(step.fix).toBe(
+      'Add to its ClusterRole (deploy/kubernetes/): {apiGroups: [""], resources: ["nodes"], verbs: ["list"]}, ' +
+        '{apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["list"]}'
+    );
+  });
+
+  it('explains a refused review', () => {
+    const error = errorFromResponse(
+      { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'forbidden' } },
+      { method: 'POST', url: 'x', verb: 'create' }
+    );
+    const step = evaluateRbac(
+      REQUIRED_ACCESS,
+      REQUIRED_ACCESS.map(() => ({ ok: false, error }))
+    );
+    expect(step).toMatchObject({ status: 'fail', fix: expect.stringContaining('system:basic-user') });
+  });
+
+  it('formats a single rule with its subresource', () => {
+    expect(clusterRoleRules([{ group: 'apps', resource: 'deployments', subresource: 'scale', verb: 'patch' }])).toBe(
+      '{apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch"]}'
+    );
+  });
+});
+
+describe('evaluateApis', () => {
+  it('warns about a cluster without batch/v1 CronJob and discovery.k8s.io/v1, naming what is lost', () => {
+    const step = evaluateApis({
+      ok: true,
+      value: {
+        groupVersions: new Set(['v1']),
+        served: [],
+        missing: [
+          { kind: 'CronJob', groupVersion: 'batch/v1' },
+          { kind: 'EndpointSlice', groupVersion: 'discovery.k8s.io/v1' },
+        ],
+      },
+    });
+    expect(step.status).toBe('warn');
+    expect(step.detail).toContain('batch/v1 CronJob (CronJobs in the Applications page');
+    expect(step.detail).toContain('discovery.k8s.io/v1 EndpointSlice');
+    expect(step.fix).toMatch(/1\.21/);
+  });
+  it('passes when everything is served', () => {
+    const kinds = Object.keys(KINDS) as Array<keyof typeof KINDS>;
+    expect(evaluateApis({ ok: true, value: { groupVersions: new Set(), served: kinds, missing: [] } }).status).toBe(
+      'pass'
+    );
+  });
+});
+
+describe('evaluatePrometheus', () => {
+  const link = { uid: 'prom', name: 'Prometheus', exists: true };
+  const healthy: PrometheusObservations = {
+    kubePodInfo: 40,
+    ksmV2Requests: 80,
+    nodeCpuSeconds: 8,
+    cadvisorWithPodLabels: 120,
+    cadvisorAny: 130,
+    knownNodes: new Set(['node-a', 'node-b']),
+    cadvisorNodes: new Set(['node-a', 'node-b']),
+    nodeExporterInstances: new Set(['10.0.0.5:9100']),
+    unameNodenames: new Set(['node-a']),
+  };
+  const run = (o: Partial<PrometheusObservations>, extra = {}) =>
+    byTitle(evaluatePrometheus({ ...link, ...extra }, { ok: true, value: { ...healthy, ...o } }));
+
+  it('passes a complete stack and says how nodes were matched', () => {
+    const steps = run({});
+    expect(Object.values(steps).map((s) => s.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(steps['node-exporter'].detail).toContain('node_uname_info nodename');
+  });
+  it('names the dashboards and pages each missing source affects, with the cluster label', () => {
+    const steps = run(
+      { kubePodInfo: 0, nodeCpuSeconds: 0, cadvisorAny: 0, cadvisorWithPodLabels: 0 },
+      { clusterLabelName: 'cluster', clusterLabelValue: 'prod' }
+    );
+    expect(steps['kube-state-metrics'].detail).toContain('kube_pod_info series with cluster="prod"');
+    expect(steps['kube-state-metrics'].fix).toContain('KubeAtlas / Cluster overview');
+    expect(steps['node-exporter'].fix).toContain('dashboard KubeAtlas / Nodes');
+    expect(steps.cAdvisor.fix).toContain('usage in the Nodes, Applications and details pages');
+    expect(steps.cAdvisor.fix).toContain('Check the cluster label');
+  });
+  it('detects kube-state-metrics v1, cAdvisor without pod labels or node label, and unmatched node-exporter', () => {
+    expect(run({ ksmV2Requests: 0 })['kube-state-metrics'].detail).toContain('v1');
+    expect(run({ cadvisorWithPodLabels: 0 }).cAdvisor.detail).toContain('pod and container labels');
+    expect(run({ cadvisorNodes: new Set() }).cAdvisor.fix).toContain('__meta_kubernetes_node_name');
+    expect(run({ unameNodenames: new Set(['ip-10-0-0-5']) })['node-exporter'].status).toBe('warn');
+  });
+  it('handles no link, a deleted link and a failing Prometheus', () => {
+    expect(evaluatePrometheus({ exists: false }, undefined)[0].status).toBe('warn');
+    expect(evaluatePrometheus({ uid: 'gone', exists: false }, undefined)[0]).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('gone'),
+    });
+    expect(evaluatePrometheus(link, { ok: false, error: new Error('HTTP 502') })[0]).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('HTTP 502'),
+    });
+  });
+});
+
+describe('summarize', () => {
+  it("returns Grafana's TestDataSourceResponse with every line in details", () => {
+    const steps: HealthStep[] = [
+      { title: 'Kubernetes API', status: 'pass', detail: 'Reached Kubernetes v1.31.2.' },
+      { title: 'Permissions', status: 'fail', detail: 'The token may not list nodes.', fix: 'Add the rule.' },
+      { title: 'cAdvisor', status: 'warn', detail: 'No series.', fix: 'Scrape it.' },
+    ];
+    const response = summarize(steps);
+    expect(response.status).toBe('error');
+    expect(response.message).toBe('1 check failed: Permissions.');
+    expect(response.details?.message?.split('\n')).toEqual([
+      '✔ Kubernetes API: Reached Kubernetes v1.31.2.',
+      '✖ Permissions: The token may not list nodes. Fix: Add the rule.',
+      '⚠ cAdvisor: No series. Fix: Scrape it.',
+    ]);
+    expect(summarize(steps.filter((s) => s.status !== 'fail')).status).toBe('warning');
+    expect(summarize(steps.slice(0, 1))).toMatchObject({
+      status: 'success',
+      message: 'Connected: every check passed.',
+    });
+  });
+});
