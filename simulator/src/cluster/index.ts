@@ -44,7 +44,13 @@ export function createCluster(options: ClusterOptions): Simulation {
     churn: options.churn ?? 0,
     crashLoopPeriodSeconds: options.crashLoopPeriodSeconds ?? 60,
   });
-  buildScenario(sim, options.scenario, options.scale, { workerNames: options.workerNames }, options.monitoringCrds ?? options.scenario === 'demo');
+  buildScenario(
+    sim,
+    options.scenario,
+    options.scale,
+    { workerNames: options.workerNames },
+    options.monitoringCrds ?? options.scenario === 'demo'
+  );
   sim.building = false;
   return sim;
 }

@@ -10,14 +10,7 @@ import { Random } from './random';
 import { objectOf, ownerRef, isoSeconds, KUBE_VERSION, parseCpu, parseBytes } from './objects';
 
 /** What a pod of a workload does; the planted problems of a scenario are pods with a non-healthy behaviour. */
-export type PodBehavior =
-  | 'healthy'
-  | 'crashloop'
-  | 'imagepull'
-  | 'unschedulable'
-  | 'unready'
-  | 'failed'
-  | 'succeeded';
+export type PodBehavior = 'healthy' | 'crashloop' | 'imagepull' | 'unschedulable' | 'unready' | 'failed' | 'succeeded';
 
 export interface ContainerSpec {
   name: string;
@@ -196,13 +189,30 @@ export class Simulation extends EventEmitter {
           },
           conditions: spec.notReady
             ? [
-                condition('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', pressureSince),
+                condition(
+                  'MemoryPressure',
+                  'True',
+                  'KubeletHasInsufficientMemory',
+                  'kubelet has insufficient memory available',
+                  pressureSince
+                ),
                 condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
                 condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-                condition('Ready', 'Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.', pressureSince),
+                condition(
+                  'Ready',
+                  'Unknown',
+                  'NodeStatusUnknown',
+                  'Kubelet stopped posting node status.',
+                  pressureSince
+                ),
               ]
             : [
-                condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+                condition(
+                  'MemoryPressure',
+                  'False',
+                  'KubeletHasSufficientMemory',
+                  'kubelet has sufficient memory available'
+                ),
                 condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
                 condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
                 condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
@@ -231,9 +241,7 @@ export class Simulation extends EventEmitter {
 
   /** Nodes that take new pods: Ready workers (control-plane nodes are tainted). */
   private schedulableNodes(): KubeObject[] {
-    return this.store
-      .list('nodes')
-      .filter((n) => !isControlPlane(n) && !n.spec.taints?.length);
+    return this.store.list('nodes').filter((n) => !isControlPlane(n) && !n.spec.taints?.length);
   }
 
   addWorkload(spec: WorkloadSpec): KubeObject {
@@ -377,7 +385,9 @@ export class Simulation extends EventEmitter {
     ports: Array<{ name?: string; port: number; targetPort: number | string; protocol?: string; nodePort?: number }>,
     options: { type?: string; ageSeconds: number; headless?: boolean; labels?: Record<string, string> }
   ): void {
-    const ip = options.headless ? 'None' : `10.96.${Math.floor(this.nextServiceIp / 250)}.${this.nextServiceIp++ % 250}`;
+    const ip = options.headless
+      ? 'None'
+      : `10.96.${Math.floor(this.nextServiceIp / 250)}.${this.nextServiceIp++ % 250}`;
     const type = options.type ?? 'ClusterIP';
     this.store.create(
       'services',
@@ -396,7 +406,8 @@ export class Simulation extends EventEmitter {
           ...(type === 'LoadBalancer' || type === 'NodePort' ? { externalTrafficPolicy: 'Cluster' } : {}),
           ports: ports.map((p) => ({ protocol: 'TCP', ...p })),
         },
-        status: type === 'LoadBalancer' ? { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } : { loadBalancer: {} },
+        status:
+          type === 'LoadBalancer' ? { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } : { loadBalancer: {} },
       })
     );
     this.refreshEndpoints(namespace, name);
@@ -441,7 +452,15 @@ export class Simulation extends EventEmitter {
     );
   }
 
-  addHpa(namespace: string, name: string, target: string, min: number, max: number, cpuPercent: number, ageSeconds: number): void {
+  addHpa(
+    namespace: string,
+    name: string,
+    target: string,
+    min: number,
+    max: number,
+    cpuPercent: number,
+    ageSeconds: number
+  ): void {
     const deployment = this.store.get('deployments', namespace, target);
     const current = deployment?.spec.replicas ?? min;
     this.store.create(
@@ -453,7 +472,10 @@ export class Simulation extends EventEmitter {
           minReplicas: min,
           maxReplicas: max,
           metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpuPercent } } },
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpuPercent } },
+            },
           ],
         },
         status: {
@@ -467,9 +489,28 @@ export class Simulation extends EventEmitter {
             },
           ],
           conditions: [
-            { type: 'AbleToScale', status: 'True', lastTransitionTime: isoSeconds(this.ago(ageSeconds)), reason: 'ReadyForNewScale', message: 'recommended size matches current size' },
-            { type: 'ScalingActive', status: 'True', lastTransitionTime: isoSeconds(this.ago(ageSeconds)), reason: 'ValidMetricFound', message: 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)' },
-            { type: 'ScalingLimited', status: 'False', lastTransitionTime: isoSeconds(this.ago(ageSeconds)), reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' },
+            {
+              type: 'AbleToScale',
+              status: 'True',
+              lastTransitionTime: isoSeconds(this.ago(ageSeconds)),
+              reason: 'ReadyForNewScale',
+              message: 'recommended size matches current size',
+            },
+            {
+              type: 'ScalingActive',
+              status: 'True',
+              lastTransitionTime: isoSeconds(this.ago(ageSeconds)),
+              reason: 'ValidMetricFound',
+              message:
+                'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+            },
+            {
+              type: 'ScalingLimited',
+              status: 'False',
+              lastTransitionTime: isoSeconds(this.ago(ageSeconds)),
+              reason: 'DesiredWithinRange',
+              message: 'the desired count is within the acceptable range',
+            },
           ],
         },
       })
@@ -504,7 +545,13 @@ export class Simulation extends EventEmitter {
     type: 'Normal' | 'Warning',
     reason: string,
     message: string,
-    options: { count?: number; firstSecondsAgo: number; lastSecondsAgo?: number; component?: string; fieldPath?: string }
+    options: {
+      count?: number;
+      firstSecondsAgo: number;
+      lastSecondsAgo?: number;
+      component?: string;
+      fieldPath?: string;
+    }
   ): void {
     const namespace = involved.metadata.namespace ?? 'default';
     const name = `${involved.metadata.name}.${(this.clock.now() * 1000 + this.random.int(0, 999999)).toString(16)}`;
@@ -524,7 +571,10 @@ export class Simulation extends EventEmitter {
         },
         reason,
         message,
-        source: { component, ...(component === 'kubelet' && involved.spec?.nodeName ? { host: involved.spec.nodeName } : {}) },
+        source: {
+          component,
+          ...(component === 'kubelet' && involved.spec?.nodeName ? { host: involved.spec.nodeName } : {}),
+        },
         firstTimestamp: isoSeconds(this.ago(options.firstSecondsAgo)),
         lastTimestamp: isoSeconds(this.ago(options.lastSecondsAgo ?? options.firstSecondsAgo)),
         count: options.count ?? 1,
@@ -577,7 +627,10 @@ export class Simulation extends EventEmitter {
       .list('replicasets', namespace)
       .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === deployment.metadata.uid);
     let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
-    const revision = Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)));
+    const revision = Math.max(
+      0,
+      ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0))
+    );
     if (!current) {
       const rsName = `${name}-${hash}`;
       const template = structuredClone(deployment.spec.template);
@@ -607,7 +660,10 @@ export class Simulation extends EventEmitter {
         this.behaviors.set(`replicasets/${namespace}/${rsName}`, problem);
       }
       this.store.modify('deployments', namespace, name, (copy) => {
-        copy.metadata.annotations = { ...copy.metadata.annotations, 'deployment.kubernetes.io/revision': String(revision + 1) };
+        copy.metadata.annotations = {
+          ...copy.metadata.annotations,
+          'deployment.kubernetes.io/revision': String(revision + 1),
+        };
       });
     }
     for (const rs of owned) {
@@ -631,7 +687,9 @@ export class Simulation extends EventEmitter {
   }
 
   private podsOf(owner: KubeObject): KubeObject[] {
-    return this.store.list('pods', owner.metadata.namespace).filter((p) => p.metadata.ownerReferences?.[0]?.uid === owner.metadata.uid);
+    return this.store
+      .list('pods', owner.metadata.namespace)
+      .filter((p) => p.metadata.ownerReferences?.[0]?.uid === owner.metadata.uid);
   }
 
   /** Creates or deletes pods until the owner has `replicas` (DaemonSets: one per eligible node). */
@@ -681,7 +739,9 @@ export class Simulation extends EventEmitter {
   }
 
   private behaviorFor(owner: KubeObject): PodBehavior {
-    const problem = this.behaviors.get(`${CONTROLLER_RESOURCE[owner.kind]}/${owner.metadata.namespace}/${owner.metadata.name}`);
+    const problem = this.behaviors.get(
+      `${CONTROLLER_RESOURCE[owner.kind]}/${owner.metadata.namespace}/${owner.metadata.name}`
+    );
     if (!problem) {
       return 'healthy';
     }
@@ -760,7 +820,11 @@ export class Simulation extends EventEmitter {
               sources: [
                 { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
                 { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-                { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+                {
+                  downwardAPI: {
+                    items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                  },
+                },
               ],
               defaultMode: 420,
             },
@@ -786,7 +850,8 @@ export class Simulation extends EventEmitter {
       for (const claim of claimVolumes) {
         const claimName = claim.persistentVolumeClaim.claimName;
         if (!this.store.get('persistentvolumeclaims', namespace, claimName)) {
-          const size = owner.spec.volumeClaimTemplates.find((t: Json) => t.metadata.name === claim.name).spec.resources.requests.storage;
+          const size = owner.spec.volumeClaimTemplates.find((t: Json) => t.metadata.name === claim.name).spec.resources
+            .requests.storage;
           this.addPvc(namespace, claimName, size, (this.clock.now() - createdAt) / 1000, { app: owner.metadata.name });
         }
       }
@@ -819,18 +884,43 @@ export class Simulation extends EventEmitter {
     }
     const ready = behavior === 'healthy';
     const terminal = behavior === 'failed' || behavior === 'succeeded';
-    const phase = behavior === 'imagepull' ? 'Pending' : behavior === 'failed' ? 'Failed' : behavior === 'succeeded' ? 'Succeeded' : 'Running';
+    const phase =
+      behavior === 'imagepull'
+        ? 'Pending'
+        : behavior === 'failed'
+          ? 'Failed'
+          : behavior === 'succeeded'
+            ? 'Succeeded'
+            : 'Running';
     const containerStatuses = pod.spec.containers.map((c: Json, index: number) => {
       const base = {
         name: c.name,
         image: c.image,
-        imageID: behavior === 'imagepull' ? '' : `${c.image.split(':')[0]}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
-        ...(behavior === 'imagepull' ? {} : { containerID: `containerd://${createHash('sha256').update(`${pod.metadata.name}/${c.name}`).digest('hex')}` }),
+        imageID:
+          behavior === 'imagepull'
+            ? ''
+            : `${c.image.split(':')[0]}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
+        ...(behavior === 'imagepull'
+          ? {}
+          : {
+              containerID: `containerd://${createHash('sha256').update(`${pod.metadata.name}/${c.name}`).digest('hex')}`,
+            }),
         started: !terminal && behavior !== 'imagepull' && behavior !== 'crashloop',
-        volumeMounts: c.volumeMounts?.map((m: Json) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) })),
+        volumeMounts: c.volumeMounts?.map((m: Json) => ({
+          name: m.name,
+          mountPath: m.mountPath,
+          ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}),
+        })),
       };
       if (index > 0 || behavior === 'healthy' || behavior === 'unready') {
-        return { ...base, ready: behavior === 'healthy' || index > 0, restartCount: 0, state: { running: { startedAt: startedIso } }, lastState: {}, started: true };
+        return {
+          ...base,
+          ready: behavior === 'healthy' || index > 0,
+          restartCount: 0,
+          state: { running: { startedAt: startedIso } },
+          lastState: {},
+          started: true,
+        };
       }
       switch (behavior) {
         case 'crashloop': {
@@ -840,16 +930,63 @@ export class Simulation extends EventEmitter {
             ...base,
             ready: false,
             restartCount: restarts,
-            state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } },
-            lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: isoSeconds(lastFinished - 25000), finishedAt: isoSeconds(lastFinished), containerID: base.containerID } },
+            state: {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off 5m0s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+              },
+            },
+            lastState: {
+              terminated: {
+                exitCode: 137,
+                reason: 'OOMKilled',
+                startedAt: isoSeconds(lastFinished - 25000),
+                finishedAt: isoSeconds(lastFinished),
+                containerID: base.containerID,
+              },
+            },
           };
         }
         case 'imagepull':
-          return { ...base, ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } }, lastState: {} };
+          return {
+            ...base,
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
+            lastState: {},
+          };
         case 'failed':
-          return { ...base, ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error', startedAt: startedIso, finishedAt: isoSeconds(started + 41000), containerID: base.containerID } }, lastState: {} };
+          return {
+            ...base,
+            ready: false,
+            restartCount: 0,
+            state: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                startedAt: startedIso,
+                finishedAt: isoSeconds(started + 41000),
+                containerID: base.containerID,
+              },
+            },
+            lastState: {},
+          };
         default:
-          return { ...base, ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: startedIso, finishedAt: isoSeconds(started + 17000), containerID: base.containerID } }, lastState: {} };
+          return {
+            ...base,
+            ready: false,
+            restartCount: 0,
+            state: {
+              terminated: {
+                exitCode: 0,
+                reason: 'Completed',
+                startedAt: startedIso,
+                finishedAt: isoSeconds(started + 17000),
+                containerID: base.containerID,
+              },
+            },
+            lastState: {},
+          };
       }
     });
     return {
@@ -857,8 +994,20 @@ export class Simulation extends EventEmitter {
       conditions: [
         cond('PodReadyToStartContainers', behavior !== 'failed' && behavior !== 'succeeded'),
         cond('Initialized', true, createdIso),
-        cond('Ready', ready, startedIso, ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady', ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`),
-        cond('ContainersReady', ready, startedIso, ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady', ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`),
+        cond(
+          'Ready',
+          ready,
+          startedIso,
+          ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady',
+          ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`
+        ),
+        cond(
+          'ContainersReady',
+          ready,
+          startedIso,
+          ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady',
+          ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`
+        ),
         cond('PodScheduled', true, createdIso),
       ],
       hostIP: hostIp,
@@ -874,10 +1023,14 @@ export class Simulation extends EventEmitter {
   private unschedulableMessage(): string {
     const nodes = this.store.list('nodes');
     const controlPlanes = nodes.filter(isControlPlane).length;
-    const tainted = nodes.filter((n) => n.spec.taints?.some((t: Json) => t.key === 'node.kubernetes.io/memory-pressure')).length;
+    const tainted = nodes.filter((n) =>
+      n.spec.taints?.some((t: Json) => t.key === 'node.kubernetes.io/memory-pressure')
+    ).length;
     const others = nodes.length - controlPlanes - tainted;
     const parts = [
-      ...(controlPlanes ? [`${controlPlanes} node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }`] : []),
+      ...(controlPlanes
+        ? [`${controlPlanes} node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }`]
+        : []),
       ...(tainted ? [`${tainted} node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }`] : []),
       ...(others ? [`${others} Insufficient memory`] : []),
     ];
@@ -932,24 +1085,35 @@ export class Simulation extends EventEmitter {
 
   private readiness(owner: KubeObject): { total: number; ready: number; current: number } {
     const pods = this.podsOf(owner);
-    const ready = pods.filter((p) => p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True')).length;
+    const ready = pods.filter((p) =>
+      p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True')
+    ).length;
     return { total: pods.length, ready, current: pods.length };
   }
 
   private updateReplicaSetStatus(rs: KubeObject): void {
     const { total, ready } = this.readiness(rs);
-    this.setStatus('replicasets', rs, omitZero({
-      replicas: total,
-      fullyLabeledReplicas: total,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      observedGeneration: rs.metadata.generation ?? 1,
-    }, ['replicas']));
+    this.setStatus(
+      'replicasets',
+      rs,
+      omitZero(
+        {
+          replicas: total,
+          fullyLabeledReplicas: total,
+          readyReplicas: ready,
+          availableReplicas: ready,
+          observedGeneration: rs.metadata.generation ?? 1,
+        },
+        ['replicas']
+      )
+    );
   }
 
   private updateDeploymentStatus(deployment: KubeObject): void {
     const { namespace } = deployment.metadata;
-    const sets = this.store.list('replicasets', namespace).filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === deployment.metadata.uid);
+    const sets = this.store
+      .list('replicasets', namespace)
+      .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === deployment.metadata.uid);
     const hash = templateHash(deployment.spec.template);
     let total = 0;
     let ready = 0;
@@ -969,10 +1133,20 @@ export class Simulation extends EventEmitter {
     const currentRs = `${deployment.metadata.name}-${hash}`;
     const previous = deployment.status?.conditions ?? [];
     const since = (type: string, status: string) =>
-      previous.find((c: Json) => c.type === type && c.status === status)?.lastTransitionTime ?? isoSeconds(this.clock.now());
+      previous.find((c: Json) => c.type === type && c.status === status)?.lastTransitionTime ??
+      isoSeconds(this.clock.now());
     this.setStatus('deployments', deployment, {
       observedGeneration: deployment.metadata.generation ?? 1,
-      ...omitZero({ replicas: total, updatedReplicas: updated, readyReplicas: ready, availableReplicas: ready, unavailableReplicas: Math.max(0, total - ready) }, []),
+      ...omitZero(
+        {
+          replicas: total,
+          updatedReplicas: updated,
+          readyReplicas: ready,
+          availableReplicas: ready,
+          unavailableReplicas: Math.max(0, total - ready),
+        },
+        []
+      ),
       conditions: [
         {
           type: 'Available',
@@ -980,7 +1154,9 @@ export class Simulation extends EventEmitter {
           lastUpdateTime: previous.length ? since('Available', available ? 'True' : 'False') : created,
           lastTransitionTime: previous.length ? since('Available', available ? 'True' : 'False') : created,
           reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-          message: available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+          message: available
+            ? 'Deployment has minimum availability.'
+            : 'Deployment does not have minimum availability.',
         },
         {
           type: 'Progressing',
@@ -1000,7 +1176,10 @@ export class Simulation extends EventEmitter {
     this.setStatus('statefulsets', sts, {
       observedGeneration: sts.metadata.generation ?? 1,
       replicas: total,
-      ...omitZero({ readyReplicas: ready, currentReplicas: total, updatedReplicas: total, availableReplicas: ready }, []),
+      ...omitZero(
+        { readyReplicas: ready, currentReplicas: total, updatedReplicas: total, availableReplicas: ready },
+        []
+      ),
       currentRevision: revision,
       updateRevision: revision,
       collisionCount: 0,
@@ -1041,18 +1220,40 @@ export class Simulation extends EventEmitter {
       terminating: 0,
       uncountedTerminatedPods: {},
       ...(failed
-        ? { conditions: [condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] }
+        ? {
+            conditions: [
+              condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+              condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+            ],
+          }
         : succeeded
-          ? { conditions: [condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')] }
+          ? {
+              conditions: [
+                condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+                condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'),
+              ],
+            }
           : {}),
     });
   }
 
   private updateCronJobStatus(cronJob: KubeObject): void {
-    const jobs = this.store.list('jobs', cronJob.metadata.namespace).filter((j) => j.metadata.ownerReferences?.[0]?.uid === cronJob.metadata.uid);
-    const last = jobs.map((j) => j.metadata.creationTimestamp).sort().pop();
-    const succeeded = jobs.filter((j) => j.status?.succeeded).map((j) => j.status.completionTime).sort().pop();
-    this.setStatus('cronjobs', cronJob, { ...(last ? { lastScheduleTime: last } : {}), ...(succeeded ? { lastSuccessfulTime: succeeded } : {}) });
+    const jobs = this.store
+      .list('jobs', cronJob.metadata.namespace)
+      .filter((j) => j.metadata.ownerReferences?.[0]?.uid === cronJob.metadata.uid);
+    const last = jobs
+      .map((j) => j.metadata.creationTimestamp)
+      .sort()
+      .pop();
+    const succeeded = jobs
+      .filter((j) => j.status?.succeeded)
+      .map((j) => j.status.completionTime)
+      .sort()
+      .pop();
+    this.setStatus('cronjobs', cronJob, {
+      ...(last ? { lastScheduleTime: last } : {}),
+      ...(succeeded ? { lastSuccessfulTime: succeeded } : {}),
+    });
   }
 
   private setStatus(resource: string, object: KubeObject, status: Json): void {
@@ -1090,7 +1291,8 @@ export class Simulation extends EventEmitter {
     const pods = this.store
       .list('pods', namespace)
       .filter((p) => p.status.podIP && matchesLabels(p.metadata.labels, service.spec.selector));
-    const isReady = (p: KubeObject) => p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True');
+    const isReady = (p: KubeObject) =>
+      p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True');
     const address = (p: KubeObject) => ({
       ip: p.status.podIP,
       nodeName: p.spec.nodeName,
@@ -1100,10 +1302,16 @@ export class Simulation extends EventEmitter {
       if (typeof port.targetPort === 'number') {
         return port.targetPort;
       }
-      const named = p?.spec.containers.flatMap((c: Json) => c.ports ?? []).find((cp: Json) => cp.name === port.targetPort);
+      const named = p?.spec.containers
+        .flatMap((c: Json) => c.ports ?? [])
+        .find((cp: Json) => cp.name === port.targetPort);
       return named?.containerPort ?? port.port;
     };
-    const ports = service.spec.ports.map((port: Json) => ({ name: port.name, port: targetPort(port, pods[0]), protocol: port.protocol }));
+    const ports = service.spec.ports.map((port: Json) => ({
+      name: port.name,
+      port: targetPort(port, pods[0]),
+      protocol: port.protocol,
+    }));
     const ready = pods.filter(isReady);
     const notReady = pods.filter((p) => !isReady(p));
     const subsets = pods.length
@@ -1146,7 +1354,14 @@ export class Simulation extends EventEmitter {
     if (!current) {
       this.store.create(resource, object);
     } else if (!same(current, object)) {
-      this.store.update(resource, { ...object, metadata: { ...object.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } });
+      this.store.update(resource, {
+        ...object,
+        metadata: {
+          ...object.metadata,
+          uid: current.metadata.uid,
+          creationTimestamp: current.metadata.creationTimestamp,
+        },
+      });
     }
   }
 
@@ -1189,7 +1404,9 @@ export class Simulation extends EventEmitter {
     if (this.options.churn > 0) {
       const candidates = this.store
         .list('pods')
-        .filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && this.podBehavior.get(podKey(p)) === 'healthy');
+        .filter(
+          (p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && this.podBehavior.get(podKey(p)) === 'healthy'
+        );
       const count = Math.floor(candidates.length * this.options.churn + this.random.next());
       for (let i = 0; i < count && candidates.length; i++) {
         const victim = candidates.splice(this.random.int(0, candidates.length - 1), 1)[0];
@@ -1264,9 +1481,13 @@ function jobSpec(template: Json, labels: Record<string, string>): Json {
 }
 
 function qosOf(containers: Json[]): string {
-  const all = containers.every((c) => c.resources?.limits?.cpu && c.resources?.limits?.memory &&
-    c.resources.limits.cpu === (c.resources.requests?.cpu ?? c.resources.limits.cpu) &&
-    c.resources.limits.memory === (c.resources.requests?.memory ?? c.resources.limits.memory));
+  const all = containers.every(
+    (c) =>
+      c.resources?.limits?.cpu &&
+      c.resources?.limits?.memory &&
+      c.resources.limits.cpu === (c.resources.requests?.cpu ?? c.resources.limits.cpu) &&
+      c.resources.limits.memory === (c.resources.requests?.memory ?? c.resources.limits.memory)
+  );
   if (all) {
     return 'Guaranteed';
   }

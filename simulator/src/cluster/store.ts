@@ -16,7 +16,6 @@ import { EventEmitter } from 'node:events';
 import { storedKind } from './kinds';
 
 /** Kubernetes JSON is open-ended; the simulator reads the fields it needs with these loose shapes. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export interface OwnerReference {
