@@ -37,7 +37,8 @@ const scalar = async (stack: Stack, promql: string) =>
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const stack = await startStack({ scrapeIntervalSeconds: 2 });
+  // No churn: the pod count the API lists must not move between the two reads.
+  const stack = await startStack({ scrapeIntervalSeconds: 2, simulatorArgs: ['--churn', '0'] });
   const stopAndExit = (code: number) => stack.stop().finally(() => process.exit(code));
   process.once('SIGINT', () => stopAndExit(130));
   process.once('SIGTERM', () => stopAndExit(143));

@@ -1,7 +1,7 @@
 /**
- * The metrics flags of `npm run sim`, in node:util parseArgs form so main.ts mounts them with two lines:
- *   options: { ...theirs, ...METRICS_OPTIONS }, help text += METRICS_HELP,
- *   createCluster({ …, workerNames: metricsWorkerNames(values) }), then await startMetricsFromFlags(sim, values).
+ * The metrics flags of `npm run sim`, in main.ts's FLAGS shape, so main.ts mounts them with a few marked lines:
+ * `...METRICS_FLAGS` in FLAGS, `workerNames: metricsWorkerNames(flags)` for createCluster, and
+ * `await startMetricsFromFlags(sim, flags)` once the API listens.
  */
 import os from 'node:os';
 import { Clock } from '../cluster/simulation';
@@ -13,36 +13,47 @@ import { clusterView } from './view';
 /** Default port of the plain-HTTP metrics listener; deploy/prometheus/*.yml and docker-compose.yaml use it. */
 export const DEFAULT_METRICS_PORT = 16480;
 
-export const METRICS_OPTIONS = {
-  'metrics-port': { type: 'string' },
-  'metrics-host': { type: 'string' },
-  'node-exporter': { type: 'string' },
-  'node-exporter-node': { type: 'string' },
-  'metric-labels-allowlist': { type: 'string' },
-  'metric-annotations-allowlist': { type: 'string' },
-} as const;
+export const METRICS_FLAGS = [
+  {
+    name: 'metrics-port',
+    value: 'N',
+    help: "plain-HTTP metrics listener: kube-state-metrics at /metrics, node N's kubelet at /nodes/N/metrics and /nodes/N/metrics/cadvisor, Prometheus HTTP discovery at /sd/<job> for deploy/prometheus/prometheus.yml (0 picks a free port, -1 disables)",
+    default: String(DEFAULT_METRICS_PORT),
+  },
+  { name: 'metrics-host', value: 'ADDR', help: 'address of the metrics listener (default: --host)' },
+  {
+    name: 'node-exporter',
+    value: 'HOST:PORT',
+    help: 'a real node-exporter, as Prometheus reaches it, that stands for one worker node',
+  },
+  {
+    name: 'node-exporter-node',
+    value: 'NAME',
+    help: "the node --node-exporter stands for; the first worker gets this name (default: the first --worker-names, else this machine's hostname)",
+  },
+  {
+    name: 'metric-labels-allowlist',
+    value: 'LIST',
+    help: "kube-state-metrics' allow-list of labels for kube_<kind>_labels, e.g. 'pods=[app,team],namespaces=[*]' (default none: no label_* keys, as KSM)",
+  },
+  { name: 'metric-annotations-allowlist', value: 'LIST', help: 'the same for kube_<kind>_annotations' },
+];
 
-export const METRICS_HELP = `
-Metrics (plain HTTP; scrape with deploy/prometheus/prometheus.yml):
-  --metrics-port <port>            kube-state-metrics at /metrics, node N's kubelet at /nodes/N/metrics and
-                                   /nodes/N/metrics/cadvisor, Prometheus HTTP discovery at /sd/<job>
-                                   (default ${DEFAULT_METRICS_PORT}; 0 picks a free port, -1 disables the listener)
-  --metrics-host <address>         listen address of the metrics listener (default: same as the API's --host, else 127.0.0.1)
-  --node-exporter <host:port>      a real node-exporter, as Prometheus reaches it, that stands for one node
-  --node-exporter-node <name>      the node it stands for; the first worker node gets this name
-                                   (default: this machine's hostname, so node_uname_info's nodename matches too)
-  --metric-labels-allowlist <l>    kube-state-metrics syntax, e.g. 'pods=[app,team],namespaces=[*]' (default: none,
-                                   as in kube-state-metrics: kube_*_labels carry no label_* keys)
-  --metric-annotations-allowlist <l>   the same for kube_*_annotations
-`;
+export type MetricsFlagValues = Record<string, string | boolean | string[] | undefined>;
 
-export type MetricsFlagValues = Partial<Record<keyof typeof METRICS_OPTIONS | 'host', string | boolean | undefined>>;
+const text = (value: MetricsFlagValues[string]) => (typeof value === 'string' ? value : undefined);
 
-const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
+function nodeExporterNode(values: MetricsFlagValues): string {
+  return text(values['node-exporter-node']) ?? text(values['worker-names'])?.split(',')[0] ?? os.hostname();
+}
 
-/** The worker names the cluster must be built with so the node-exporter's node exists. */
+/** Worker node names for createCluster: --worker-names, else the node --node-exporter stands for. */
 export function metricsWorkerNames(values: MetricsFlagValues): string[] | undefined {
-  return text(values['node-exporter']) ? [text(values['node-exporter-node']) ?? os.hostname()] : undefined;
+  const named = text(values['worker-names'])?.split(',').filter(Boolean);
+  if (named?.length) {
+    return named;
+  }
+  return text(values['node-exporter']) ? [nodeExporterNode(values)] : undefined;
 }
 
 /** Starts the metrics listener as the flags ask; undefined when disabled. Throws with the flag's name on bad values. */
@@ -77,7 +88,7 @@ export async function startMetricsFromFlags(
       labelsAllowlist: allowlist('metric-labels-allowlist'),
       annotationsAllowlist: allowlist('metric-annotations-allowlist'),
     },
-    nodeExporter: nodeExporter ? { target: nodeExporter, node: metricsWorkerNames(values)![0] } : undefined,
+    nodeExporter: nodeExporter ? { target: nodeExporter, node: nodeExporterNode(values) } : undefined,
   });
   console.log(
     `metrics: kube-state-metrics ${server.url}/metrics, kubelets ${server.url}/nodes/<node>/metrics[/cadvisor], discovery ${server.url}/sd/{kube-state-metrics,kubelet,node-exporter}`

@@ -24,6 +24,15 @@ function formatValue(value: number): string {
 
 const CHUNK_CHARS = 64 * 1024;
 
+/** `a="1",b="2"`: a label set as it appears between the braces. */
+export function renderLabels(labels: Labels): string {
+  let out = '';
+  for (const key in labels) {
+    out += `${out ? ',' : ''}${key}="${escapeLabelValue(labels[key])}"`;
+  }
+  return out;
+}
+
 export class MetricFamily {
   private readonly chunks: string[] = [];
   private current: string;
@@ -37,13 +46,12 @@ export class MetricFamily {
   }
 
   add(labels: Labels, value: number): void {
-    let line = this.name;
-    let separator = '{';
-    for (const key in labels) {
-      line += `${separator}${key}="${escapeLabelValue(labels[key])}"`;
-      separator = ',';
-    }
-    this.current += `${separator === ',' ? line + '}' : line} ${formatValue(value)}\n`;
+    this.addRendered(renderLabels(labels), value);
+  }
+
+  /** Adds a sample whose labels are already rendered (renderLabels), so objects' identifying labels render once. */
+  addRendered(renderedLabels: string, value: number): void {
+    this.current += `${this.name}${renderedLabels ? `{${renderedLabels}}` : ''} ${formatValue(value)}\n`;
     if (this.current.length > CHUNK_CHARS) {
       this.chunks.push(this.current);
       this.current = '';

@@ -8,7 +8,7 @@
  * - boolean families (phase, condition, qos class) emit one series per possible value with 0/1;
  *   waiting/terminated reasons emit only the current reason.
  */
-import { ExpositionWriter, Labels } from './exposition';
+import { ExpositionWriter, Labels, MetricFamily, renderLabels } from './exposition';
 import { parseBytes, parseCpu } from '../cluster/objects';
 import {
   ClusterView,
@@ -94,23 +94,35 @@ function resourceLabels(resource: string): { resource: string; unit: string } {
   return { resource: resource.replace(/[^a-zA-Z0-9_]/g, '_'), unit };
 }
 
-/** Writes one kube_<kind>_... series family set; `base` labels identify the object as KSM's wrap<Kind>Func does. */
+/**
+ * Writes the kube_<kind>_… families of one kind. `base` is the object's identifying label set (as KSM's
+ * wrap<Kind>Func adds it), rendered once per object by `identify` since every family of the object repeats it.
+ */
 class KindEmitter {
+  private readonly families = new Map<string, MetricFamily>();
+
   constructor(
     private readonly writer: ExpositionWriter,
     private readonly prefix: string
   ) {}
 
   declare(suffix: string, help: string, type: 'gauge' | 'counter' = 'gauge'): void {
-    this.writer.family(`${this.prefix}_${suffix}`, type, help);
+    this.families.set(suffix, this.writer.family(`${this.prefix}_${suffix}`, type, help));
   }
 
-  emit(suffix: string, base: Labels, value: number, extra?: Labels): void {
-    // Families are declared up front (declare), so this lookup never creates one without HELP.
-    this.writer.family(`${this.prefix}_${suffix}`, 'gauge', '').add(extra ? { ...base, ...extra } : base, value);
+  identify(labels: Labels): string {
+    return renderLabels(labels);
   }
 
-  conditions(suffix: string, base: Labels, condition: Condition | undefined, extra?: Labels): void {
+  emit(suffix: string, base: string, value: number, extra?: Labels): void {
+    const family = this.families.get(suffix);
+    if (!family) {
+      throw new Error(`${this.prefix}_${suffix} emitted before it was declared`);
+    }
+    family.addRendered(extra ? `${base},${renderLabels(extra)}` : base, value);
+  }
+
+  conditions(suffix: string, base: string, condition: Condition | undefined, extra?: Labels): void {
     if (!condition) {
       return;
     }
@@ -143,7 +155,7 @@ export class KubeStateMetrics {
   }
 
   /** kube_<kind>_labels and kube_<kind>_annotations, gated by the allow-lists as in KSM. */
-  private metadataFamilies(k: KindEmitter, resource: string, base: Labels, object: K8sObject): void {
+  private metadataFamilies(k: KindEmitter, resource: string, base: string, object: K8sObject): void {
     const sources: Array<
       ['labels' | 'annotations', Allowlist, 'label' | 'annotation', Record<string, string> | undefined]
     > = [
@@ -230,7 +242,7 @@ export class KubeStateMetrics {
 
     for (const pod of view.pods()) {
       const meta = pod.metadata;
-      const base: Labels = { namespace: meta.namespace ?? '', pod: meta.name, uid: meta.uid };
+      const base = k.identify({ namespace: meta.namespace ?? '', pod: meta.name, uid: meta.uid });
       const status = pod.status ?? {};
       const owner = meta.ownerReferences?.[0];
       k.emit('info', base, 1, {
@@ -351,13 +363,13 @@ export class KubeStateMetrics {
     k: KindEmitter,
     prefix: string,
     pod: Pod,
-    podBase: Labels,
+    podBase: string,
     specs: ContainerSpec[],
     statuses: ContainerStatus[] | undefined
   ): void {
     const node = pod.spec.nodeName ?? '';
     for (const spec of specs) {
-      const base: Labels = { ...podBase, container: spec.name };
+      const base = `${podBase},${k.identify({ container: spec.name })}`;
       for (const [suffix, list] of [
         ['resource_requests', spec.resources?.requests],
         ['resource_limits', spec.resources?.limits],
@@ -368,7 +380,7 @@ export class KubeStateMetrics {
       }
     }
     for (const cs of statuses ?? []) {
-      const base: Labels = { ...podBase, container: cs.name };
+      const base = `${podBase},${k.identify({ container: cs.name })}`;
       const info: Labels = {
         image: cs.image,
         image_id: cs.imageID ?? '',
@@ -423,7 +435,7 @@ export class KubeStateMetrics {
     );
     k.declare('status_addresses', 'Node address information.');
     for (const node of view.nodes()) {
-      const base: Labels = { node: node.metadata.name };
+      const base = k.identify({ node: node.metadata.name });
       const info = node.status?.nodeInfo ?? {};
       const addresses = node.status?.addresses ?? [];
       k.emit('info', base, 1, {
@@ -477,7 +489,7 @@ export class KubeStateMetrics {
     this.declareMetadata(k, 'namespace');
     k.declare('status_phase', 'kubernetes namespace status phase.');
     for (const namespace of view.namespaces()) {
-      const base: Labels = { namespace: namespace.metadata.name };
+      const base = k.identify({ namespace: namespace.metadata.name });
       k.emit('created', base, seconds(namespace.metadata.creationTimestamp));
       this.metadataFamilies(k, 'namespaces', base, namespace);
       const phase = namespace.status?.phase ?? 'Active';
@@ -512,7 +524,7 @@ export class KubeStateMetrics {
     k.declare('status_observed_generation', 'The generation observed by the deployment controller.');
     k.declare('status_condition', 'The current status conditions of a deployment.');
     for (const deployment of view.deployments()) {
-      const base: Labels = { namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name };
+      const base = k.identify({ namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name });
       const spec = deployment.spec;
       const status = deployment.status ?? {};
       const replicas = spec.replicas ?? 1;
@@ -558,7 +570,7 @@ export class KubeStateMetrics {
     k.declare('status_ready_replicas', 'The number of ready replicas per ReplicaSet.');
     k.declare('status_observed_generation', 'The generation observed by the ReplicaSet controller.');
     for (const rs of view.replicaSets()) {
-      const base: Labels = { namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name };
+      const base = k.identify({ namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name });
       k.emit('created', base, seconds(rs.metadata.creationTimestamp));
       this.metadataFamilies(k, 'replicasets', base, rs);
       this.owners(k, base, rs);
@@ -571,7 +583,7 @@ export class KubeStateMetrics {
     }
   }
 
-  private owners(k: KindEmitter, base: Labels, object: K8sObject): void {
+  private owners(k: KindEmitter, base: string, object: K8sObject): void {
     const refs = object.metadata.ownerReferences ?? [];
     if (!refs.length) {
       k.emit('owner', base, 1, { owner_kind: '<none>', owner_name: '<none>', owner_is_controller: '<none>' });
@@ -610,7 +622,7 @@ export class KubeStateMetrics {
     );
     k.declare('persistentvolumeclaim_retention_policy', 'Count of retention policy for StatefulSet template PVCs.');
     for (const sts of view.statefulSets()) {
-      const base: Labels = { namespace: sts.metadata.namespace ?? '', statefulset: sts.metadata.name };
+      const base = k.identify({ namespace: sts.metadata.namespace ?? '', statefulset: sts.metadata.name });
       const status = sts.status ?? {};
       k.emit('created', base, seconds(sts.metadata.creationTimestamp));
       this.metadataFamilies(k, 'statefulsets', base, sts);
@@ -659,7 +671,7 @@ export class KubeStateMetrics {
       k.declare(suffix, `The DaemonSet's ${suffix.replace(/_/g, ' ')}.`);
     }
     for (const ds of view.daemonSets()) {
-      const base: Labels = { namespace: ds.metadata.namespace ?? '', daemonset: ds.metadata.name };
+      const base = k.identify({ namespace: ds.metadata.namespace ?? '', daemonset: ds.metadata.name });
       k.emit('created', base, seconds(ds.metadata.creationTimestamp));
       this.metadataFamilies(k, 'daemonsets', base, ds);
       k.emit('metadata_generation', base, ds.metadata.generation ?? 1);
@@ -690,7 +702,7 @@ export class KubeStateMetrics {
     k.declare('complete', 'The job has completed its execution.');
     k.declare('failed', 'The job has failed its execution.');
     for (const job of view.jobs()) {
-      const base: Labels = { namespace: job.metadata.namespace ?? '', job_name: job.metadata.name };
+      const base = k.identify({ namespace: job.metadata.namespace ?? '', job_name: job.metadata.name });
       const status = job.status ?? {};
       k.emit('info', base, 1);
       k.emit('created', base, seconds(job.metadata.creationTimestamp));
@@ -774,7 +786,7 @@ export class KubeStateMetrics {
       'Failed job history limit tells the controller how many failed jobs should be preserved.'
     );
     for (const cronJob of view.cronJobs()) {
-      const base: Labels = { namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name };
+      const base = k.identify({ namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name });
       const spec = cronJob.spec;
       const status = cronJob.status ?? {};
       k.emit('info', base, 1, {
@@ -814,11 +826,11 @@ export class KubeStateMetrics {
     k.declare('spec_external_ip', 'Service external ips. One series for each ip.');
     k.declare('status_load_balancer_ingress', 'Service load balancer ingress status.');
     for (const service of view.services()) {
-      const base: Labels = {
+      const base = k.identify({
         namespace: service.metadata.namespace ?? '',
         service: service.metadata.name,
         uid: service.metadata.uid,
-      };
+      });
       const spec = service.spec;
       k.emit('info', base, 1, {
         cluster_ip: spec.clusterIP ?? '',
@@ -846,7 +858,7 @@ export class KubeStateMetrics {
     k.declare('path', 'Ingress host, paths and backend service information.');
     k.declare('tls', 'Ingress TLS host and secret information.');
     for (const ingress of view.ingresses()) {
-      const base: Labels = { namespace: ingress.metadata.namespace ?? '', ingress: ingress.metadata.name };
+      const base = k.identify({ namespace: ingress.metadata.namespace ?? '', ingress: ingress.metadata.name });
       k.emit('info', base, 1, { ingressclass: ingress.spec.ingressClassName ?? '_default' });
       k.emit('created', base, seconds(ingress.metadata.creationTimestamp));
       this.metadataFamilies(k, 'ingresses', base, ingress);
@@ -900,7 +912,7 @@ export class KubeStateMetrics {
     k.declare('status_desired_replicas', 'Desired number of replicas of pods managed by this autoscaler.');
     k.declare('status_condition', 'The condition of this autoscaler.');
     for (const hpa of view.horizontalPodAutoscalers()) {
-      const base: Labels = { namespace: hpa.metadata.namespace ?? '', horizontalpodautoscaler: hpa.metadata.name };
+      const base = k.identify({ namespace: hpa.metadata.namespace ?? '', horizontalpodautoscaler: hpa.metadata.name });
       const target = hpa.spec.scaleTargetRef;
       k.emit('info', base, 1, {
         scaletargetref_api_version: target.apiVersion ?? '',
@@ -936,7 +948,7 @@ export class KubeStateMetrics {
     k.declare('status_phase', 'The phase the persistent volume claim is currently in.');
     k.declare('status_condition', 'Information about status of different conditions of persistent volume claim.');
     for (const pvc of view.persistentVolumeClaims()) {
-      const base: Labels = { namespace: pvc.metadata.namespace ?? '', persistentvolumeclaim: pvc.metadata.name };
+      const base = k.identify({ namespace: pvc.metadata.namespace ?? '', persistentvolumeclaim: pvc.metadata.name });
       k.emit('info', base, 1, {
         storageclass: pvc.spec.storageClassName ?? '',
         volumename: pvc.spec.volumeName ?? '',
@@ -1008,7 +1020,7 @@ function metricSource(metric: HpaMetric) {
 function emitHpaMetric(
   k: KindEmitter,
   suffix: string,
-  base: Labels,
+  base: string,
   metric: HpaMetric,
   values: Record<string, unknown> | undefined
 ): void {
