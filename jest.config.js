@@ -11,4 +11,9 @@ module.exports = {
   // node environment through a `@jest-environment node` docblock. Browser e2e specs (e2e/) are not jest tests.
   testMatch: ['<rootDir>/{src,scripts,simulator,sandbox}/**/*.{spec,test}.{js,jsx,ts,tsx}'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/'],
+  // Under jsdom, d3-color (via @grafana/data) resolves to its ESM-only .mjs build; compile it like the .js files.
+  transform: {
+    ...grafanaConfig.transform,
+    '^.+\\.mjs$': grafanaConfig.transform['^.+\\.(t|j)sx?$'],
+  },
 };

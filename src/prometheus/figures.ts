@@ -94,3 +94,9 @@ export function missingFigures(figures: Figures): Array<{ titles: string[]; reas
   }
   return [...byReason.entries()].map(([reason, titles]) => ({ titles, reason }));
 }
+
+/** Why a figure is missing, for the tooltip of an "n/a" value; undefined when it is present. */
+export function missingReason(figures: Figures, id: FigureId): string | undefined {
+  const figure = figures[id];
+  return figure?.status === 'missing' ? figure.reason : undefined;
+}

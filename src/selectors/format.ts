@@ -16,3 +16,17 @@ export function formatCores(cores: number): string {
 export function formatPercent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
 }
+
+/** `name 80→8080/TCP` (+ `NodePort 30080`): a Service port as the app map shows it. */
+export function formatServicePort(port: {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol: string;
+  nodePort?: number;
+}): string {
+  const target = port.targetPort ?? port.port;
+  return [port.name, `${port.port}→${target}/${port.protocol}`, port.nodePort ? `NodePort ${port.nodePort}` : undefined]
+    .filter(Boolean)
+    .join(' ');
+}

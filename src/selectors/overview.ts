@@ -10,11 +10,16 @@ export interface OverviewCounts {
 
 const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
 
-/** The overview's headline counts. Workloads are Deployments, StatefulSets and DaemonSets (long-running). */
-export function selectOverviewCounts(snapshot: ClusterSnapshot): OverviewCounts {
+/**
+ * The overview's headline counts. Workloads are Deployments, StatefulSets and DaemonSets (long-running). Pods and
+ * workloads are counted in `namespaces` when given (nodes are cluster-wide).
+ */
+export function selectOverviewCounts(snapshot: ClusterSnapshot, namespaces: string[] = []): OverviewCounts {
+  const inScope = (m: { namespace?: string }) => namespaces.length === 0 || namespaces.includes(m.namespace ?? '');
+  const pods = snapshot.byKind.Pod.filter(inScope);
   const phases = new Map<string, number>(PHASES.map((p) => [p, 0]));
   let terminating = 0;
-  for (const pod of snapshot.byKind.Pod) {
+  for (const pod of pods) {
     if (pod.terminating) {
       terminating++;
       continue;
@@ -25,11 +30,15 @@ export function selectOverviewCounts(snapshot: ClusterSnapshot): OverviewCounts 
   const podPhases = [...phases.entries()].map(([phase, count]) => ({ phase, count }));
   podPhases.push({ phase: 'Terminating', count: terminating });
 
-  const workloads = [...snapshot.byKind.Deployment, ...snapshot.byKind.StatefulSet, ...snapshot.byKind.DaemonSet];
+  const workloads = [
+    ...snapshot.byKind.Deployment,
+    ...snapshot.byKind.StatefulSet,
+    ...snapshot.byKind.DaemonSet,
+  ].filter(inScope);
   return {
     nodes: { ready: snapshot.byKind.Node.filter((n) => n.ready).length, total: snapshot.byKind.Node.length },
     podPhases: podPhases.filter((p) => p.count > 0 || PHASES.slice(0, 2).includes(p.phase)),
-    pods: snapshot.byKind.Pod.length,
+    pods: pods.length,
     workloads: { healthy: workloads.filter((w) => w.status.health === Health.Healthy).length, total: workloads.length },
   };
 }

@@ -1,0 +1,112 @@
+import React, { lazy, Suspense, useMemo } from 'react';
+import { Alert, LinkButton, LoadingPlaceholder } from '@grafana/ui';
+import { PluginPage } from '@grafana/runtime';
+import { ClusterToolbar } from '../components/ClusterToolbar';
+import { KindErrorsBanner, MissingFiguresBanner, RefreshFailedBanner } from '../components/StatusBanners';
+import { ClusterSnapshot } from '../model/types';
+import { Figures } from '../prometheus/figures';
+import { FigureId } from '../prometheus/promql';
+import { namespaceNames } from '../selectors/appMap';
+import { ClusterDatasource, useSelectedCluster } from './state/clusters';
+import { useClusterData } from './state/useClusterData';
+import { URL_KEYS, UrlState, useUrlState } from './state/urlState';
+
+const DetailsDrawer = lazy(() => import('../components/details/DetailsDrawer'));
+
+export interface ClusterView {
+  url: UrlState;
+  cluster: ClusterDatasource;
+  snapshot: ClusterSnapshot;
+  figures: Figures;
+  /** Selected namespaces; empty means all. */
+  namespaces: string[];
+}
+
+interface Props {
+  /** The Prometheus figures this page shows (one batched query each). */
+  figureIds: FigureId[];
+  /** Offer the namespace filter. */
+  namespaceFilter?: boolean;
+  /** Page-specific filters, rendered in the toolbar. */
+  filters?: (url: UrlState) => React.ReactNode;
+  children: (view: ClusterView) => React.ReactNode;
+}
+
+/**
+ * The frame of every app page: cluster picker, namespace filter, refresh, the status banners (refresh failed,
+ * forbidden kinds with their RBAC rules, missing Prometheus figures) and the details drawer for `?detail=`.
+ */
+export function ClusterPage({ figureIds, namespaceFilter, filters, children }: Props) {
+  const url = useUrlState();
+  const { clusters, cluster, unknownUid } = useSelectedCluster(url);
+  const data = useClusterData(cluster, figureIds);
+  const namespaceOptions = useMemo(
+    () => (namespaceFilter ? (data.snapshot ? namespaceNames(data.snapshot) : []) : undefined),
+    [namespaceFilter, data.snapshot]
+  );
+  const detail = url.get(URL_KEYS.detail);
+
+  if (clusters.length === 0) {
+    return (
+      <PluginPage>
+        <Alert severity="info" title="No cluster connected yet">
+          <p>
+            KubeAtlas reads each cluster through a <strong>KubeAtlas Kubernetes</strong> datasource. Add one with the
+            cluster URL and a service-account token (see deploy/kubernetes/ for the read-only RBAC).
+          </p>
+          <LinkButton href="/connections/datasources/new" icon="plus">
+            Add a KubeAtlas Kubernetes datasource
+          </LinkButton>
+        </Alert>
+      </PluginPage>
+    );
+  }
+
+  return (
+    <PluginPage>
+      <ClusterToolbar
+        url={url}
+        clusters={clusters}
+        cluster={cluster}
+        namespaceOptions={namespaceOptions}
+        refreshing={data.refreshing}
+        lastUpdated={data.lastUpdated}
+        onRefresh={data.refresh}
+      >
+        {filters?.(url)}
+      </ClusterToolbar>
+      {unknownUid && (
+        <Alert severity="warning" title={`Cluster datasource "${unknownUid}" not found`}>
+          The link names a datasource that does not exist here; showing {cluster?.name} instead.
+        </Alert>
+      )}
+      {data.error && data.snapshot && <RefreshFailedBanner error={data.error} lastUpdated={data.lastUpdated} />}
+      {data.error && !data.snapshot && (
+        <Alert severity="error" title={`Cannot load cluster ${cluster?.name ?? ''}`} data-testid="load-failed">
+          {data.error.message}
+        </Alert>
+      )}
+      {data.loading && !data.snapshot && !data.error && (
+        <LoadingPlaceholder text={`Loading ${cluster?.name ?? 'cluster'}…`} data-testid="first-load" />
+      )}
+      {data.snapshot && cluster && (
+        <>
+          <KindErrorsBanner snapshot={data.snapshot} />
+          <MissingFiguresBanner figures={data.figures} />
+          {children({
+            url,
+            cluster,
+            snapshot: data.snapshot,
+            figures: data.figures,
+            namespaces: url.getAll(URL_KEYS.namespace),
+          })}
+          {detail && (
+            <Suspense fallback={null}>
+              <DetailsDrawer url={url} detail={detail} cluster={cluster} snapshot={data.snapshot} />
+            </Suspense>
+          )}
+        </>
+      )}
+    </PluginPage>
+  );
+}

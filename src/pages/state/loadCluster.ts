@@ -1,0 +1,67 @@
+import { getBackendSrv } from '@grafana/runtime';
+import { K8sClient } from '../../k8s/client';
+import { CancelledError, K8sError } from '../../k8s/errors';
+import { backendSrvFetch } from '../../k8s/http';
+import { KIND_NAMES } from '../../k8s/kinds';
+import { grafanaProxyRoutes } from '../../k8s/routes';
+import { buildSnapshot } from '../../model/snapshot';
+import { ClusterSnapshot } from '../../model/types';
+import { Figures, loadFigures, PrometheusLink } from '../../prometheus/figures';
+import { FigureId } from '../../prometheus/promql';
+import { KubernetesDataSourceOptions } from '../../datasource/types';
+import { ClusterDatasource } from './clusters';
+
+export interface ClusterLoad {
+  snapshot: ClusterSnapshot;
+  figures: Figures;
+}
+
+/** No kind could be listed: the cluster as a whole failed (unreachable, TLS, token). Carries the typed cause. */
+export class ClusterLoadError extends Error {
+  constructor(readonly cause: K8sError) {
+    super(cause.message);
+    this.name = 'ClusterLoadError';
+  }
+}
+
+export function clientFor(cluster: ClusterDatasource): K8sClient {
+  const timeoutSeconds = Number(cluster.jsonData?.timeout);
+  return new K8sClient({
+    routes: grafanaProxyRoutes(cluster.uid),
+    fetch: backendSrvFetch(getBackendSrv()),
+    timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+  });
+}
+
+export function prometheusLink(settings: KubernetesDataSourceOptions | undefined): PrometheusLink {
+  return {
+    datasourceUid: settings?.prometheusDatasourceUid || undefined,
+    cluster: { name: settings?.clusterLabelName, value: settings?.clusterLabelValue },
+  };
+}
+
+/**
+ * One refresh: a paged cluster-wide LIST per kind and the page's Prometheus figures, in parallel, under one signal.
+ * Kinds that fail alone (forbidden, API missing) leave the rest loaded; only when no kind loads is it a failure.
+ */
+export async function loadCluster(
+  cluster: ClusterDatasource,
+  figureIds: FigureId[],
+  signal: AbortSignal
+): Promise<ClusterLoad> {
+  const [outcomes, figures] = await Promise.all([
+    clientFor(cluster).listKinds(KIND_NAMES, { signal }),
+    loadFigures(prometheusLink(cluster.jsonData), figureIds, signal),
+  ]);
+  if (signal.aborted) {
+    throw new CancelledError('The request was cancelled.', '');
+  }
+  const results = Object.values(outcomes);
+  if (results.length > 0 && results.every((o) => !o.ok)) {
+    const first = results.find((o) => !o.ok);
+    if (first && !first.ok) {
+      throw new ClusterLoadError(first.error);
+    }
+  }
+  return { snapshot: buildSnapshot(outcomes), figures };
+}
