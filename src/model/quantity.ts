@@ -1,16 +1,8 @@
 import type { ResourceQuantities } from './types';
 
-const SUFFIX_FACTORS: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
+/** Decimal suffixes as powers of ten, binary suffixes as factors. */
+const DECIMAL_EXPONENTS: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_FACTORS: Record<string, number> = {
   Ki: 2 ** 10,
   Mi: 2 ** 20,
   Gi: 2 ** 30,
@@ -38,7 +30,12 @@ export function parseQuantity(value: unknown): number | undefined {
   }
   const [, digits, exponent, suffix = ''] = match;
   const n = Number(digits);
-  return exponent ? n * 10 ** Number(exponent.slice(1)) : n * SUFFIX_FACTORS[suffix];
+  if (suffix in BINARY_FACTORS) {
+    return n * BINARY_FACTORS[suffix];
+  }
+  const power = exponent ? Number(exponent.slice(1)) : DECIMAL_EXPONENTS[suffix];
+  // Divide for negative powers: 3800 / 1000 is exactly 3.8, 3800 * 0.001 is not.
+  return power < 0 ? n / 10 ** -power : n * 10 ** power;
 }
 
 /** A ResourceList ({cpu: "100m", memory: "64Mi", …}) as ResourceQuantities; unknown resources are dropped. */
