@@ -1,0 +1,49 @@
+/**
+ * Prints how long normalizing and indexing a large cluster takes (no assertions: a benchmark, not a test).
+ * Usage: npx tsx scripts/bench-model.ts [pods=10000]
+ */
+import type { ListOutcome, RawObject } from '../src/k8s/client';
+import { KINDS } from '../src/k8s/kinds';
+import { buildSnapshot } from '../src/model/snapshot';
+import { rawPods, rawServices } from '../src/model/testdata/cluster';
+import type { KindName } from '../src/model/types';
+
+const podCount = Number(process.argv[2] ?? 10_000);
+const namespaces = Math.max(1, Math.round(podCount / 100));
+const template = rawPods[1];
+const pods: RawObject[] = [];
+const services: RawObject[] = [];
+for (let i = 0; i < podCount; i++) {
+  const namespace = `ns-${i % namespaces}`;
+  const app = `app-${Math.floor(i / namespaces) % 20}`;
+  pods.push({
+    ...structuredClone(template),
+    metadata: { name: `pod-${i}`, namespace, uid: `pod-${i}`, labels: { app, tier: 'front' } },
+    spec: { ...template.spec, nodeName: `node-${i % 50}` },
+  });
+}
+for (let n = 0; n < namespaces; n++) {
+  for (let a = 0; a < 20; a++) {
+    services.push({
+      ...structuredClone(rawServices[0]),
+      metadata: { name: `app-${a}`, namespace: `ns-${n}`, uid: `svc-${n}-${a}` },
+      spec: { ...rawServices[0].spec, selector: { app: `app-${a}` } },
+    });
+  }
+}
+const ok = (kind: KindName, items: RawObject[]): ListOutcome => ({
+  ok: true,
+  result: { kind: KINDS[kind], items, stats: { requests: 0, pages: 0, retries: 0, restarts: 0 } },
+});
+
+for (let run = 1; run <= 3; run++) {
+  const started = performance.now();
+  const snapshot = buildSnapshot({ Pod: ok('Pod', pods), Service: ok('Service', services) });
+  const ms = performance.now() - started;
+  let edges = 0;
+  snapshot.edgesFrom.forEach((list) => (edges += list.length));
+  console.log(
+    `run ${run}: ${snapshot.byKind.Pod.length} pods, ${snapshot.byKind.Service.length} services, ` +
+      `${namespaces} namespaces → ${edges} edges in ${ms.toFixed(0)} ms`
+  );
+}
