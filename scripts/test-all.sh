@@ -14,6 +14,7 @@ step() {
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "unit and integration tests (jest)" npm test --silent
+step "simulator metrics scraped by real Prometheus" npx tsx simulator/test/prometheus-check.ts
 step "build" npm run --silent build
 step "package" npm run --silent package
 step "validate (schema, levitate, zip layout, plugincheck2)" npm run --silent validate

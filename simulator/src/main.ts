@@ -13,6 +13,8 @@ import { Rbac } from './server/rbac';
 import { TokenAuthenticator, ADMIN_USER } from './server/auth';
 import { Faults, parseFaultFlag } from './server/faults';
 import { tlsMaterial, DEFAULT_SANS } from './server/tls';
+// metrics hook (simulator-metrics helper): flags, worker names and the metrics listener, see ./metrics/cli.ts
+import { METRICS_FLAGS, metricsWorkerNames, startMetricsFromFlags } from './metrics/cli';
 
 interface Flag {
   name: string;
@@ -101,6 +103,7 @@ export const FLAGS: Flag[] = [
     help: 'inject a fault, e.g. error:status=503,rate=0.5,path=^/api/v1/pods  latency:ms=500  error:status=429,retryAfter=2  forbidden:resource=nodes  reset  truncate  invalid-json  slow-headers:ms=5000  unauthorized (also PUT /__sim/faults)',
     repeatable: true,
   },
+  ...METRICS_FLAGS, // metrics hook
   { name: 'help', help: 'show this help' },
 ];
 
@@ -192,7 +195,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     scenario,
     seed: number(flags, 'seed'),
     scale,
-    workerNames: flags['worker-names'] ? String(flags['worker-names']).split(',').filter(Boolean) : undefined,
+    workerNames: metricsWorkerNames(flags), // metrics hook: --worker-names, else --node-exporter-node
     startTime,
     frozen,
     churn: number(flags, 'churn'),
@@ -221,6 +224,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     server.listen(number(flags, 'port'), host, done);
   });
   const { port } = server.address() as AddressInfo;
+  const metrics = await startMetricsFromFlags(sim, flags); // metrics hook
   const clientHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${tls ? 'https' : 'http'}://${clientHost}:${port}`;
   if (!frozen) {
@@ -244,6 +248,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     close: () =>
       new Promise((done) => {
         sim.stopTicking();
+        void metrics?.close(); // metrics hook
         server.closeAllConnections();
         server.close(() => done());
       }),

@@ -17,8 +17,7 @@ export const METRICS_FLAGS = [
   {
     name: 'metrics-port',
     value: 'N',
-    help: "plain-HTTP metrics listener: kube-state-metrics at /metrics, node N's kubelet at /nodes/N/metrics and /nodes/N/metrics/cadvisor, Prometheus HTTP discovery at /sd/<job> for deploy/prometheus/prometheus.yml (0 picks a free port, -1 disables)",
-    default: String(DEFAULT_METRICS_PORT),
+    help: `plain-HTTP metrics listener: kube-state-metrics at /metrics, each node's kubelet at /nodes/<node>/metrics and /nodes/<node>/metrics/cadvisor, Prometheus HTTP discovery at /sd/<job> for deploy/prometheus/prometheus.yml (default ${DEFAULT_METRICS_PORT}, or a free port when --port is 0; 0 picks a free port, -1 disables)`,
   },
   { name: 'metrics-host', value: 'ADDR', help: 'address of the metrics listener (default: --host)' },
   {
@@ -61,7 +60,8 @@ export async function startMetricsFromFlags(
   cluster: { store: ClusterStore; clock: Clock },
   values: MetricsFlagValues
 ): Promise<MetricsServer | undefined> {
-  const port = Number(text(values['metrics-port']) ?? DEFAULT_METRICS_PORT);
+  // With an ephemeral API port (tests running in parallel) the metrics listener is ephemeral too unless asked.
+  const port = Number(text(values['metrics-port']) ?? (text(values.port) === '0' ? 0 : DEFAULT_METRICS_PORT));
   if (!Number.isInteger(port) || port < -1 || port > 65535) {
     throw new Error(
       `--metrics-port: "${values['metrics-port']}" is not a port number (0 picks a free port, -1 disables)`
