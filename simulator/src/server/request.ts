@@ -75,6 +75,10 @@ export function parseResourceRequest(
     throw errors.methodNotAllowed(method, resource);
   }
   let verb = name ? verbs[1] : verbs[0];
+  // Objects of a namespaced kind are created (and deleted in bulk) only under their namespace's path.
+  if (kind.namespaced && !namespace && (verb === 'create' || verb === 'deletecollection')) {
+    throw errors.methodNotAllowed(method, resource);
+  }
   if (legacyWatch || (watchParam && (verb === 'list' || verb === 'get'))) {
     verb = 'watch';
   }

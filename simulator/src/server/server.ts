@@ -85,6 +85,13 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: ApiError): 
 }
 
 async function readBody(req: IncomingMessage): Promise<Json> {
+  const contentType = String(req.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    .trim();
+  // Only JSON bodies: protobuf and CBOR clients get the apiserver's 415 and can retry with JSON.
+  if ((req.method === 'POST' || req.method === 'PUT') && !['application/json', '*/*', ''].includes(contentType)) {
+    throw errors.unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -168,7 +175,7 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
         .split(';')[0]
         .trim();
       if (request.verb === 'patch' && !(contentType in PATCH_TYPES)) {
-        throw errors.unsupportedMediaType(contentType);
+        throw errors.unsupportedMediaType(contentType, Object.keys(PATCH_TYPES));
       }
       const body = await readBody(req);
       const result = write(sim, request, (current) =>

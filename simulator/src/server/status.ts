@@ -55,11 +55,12 @@ export const errors = {
       kind,
       causes: [{ reason: 'FieldValueInvalid', message, field }],
     }),
-  unsupportedMediaType: (contentType: string) =>
+  unsupportedMediaType: (contentType: string, accepted: string[]) =>
     new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got "${contentType}")`
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+      { causes: [{ reason: 'UnsupportedMediaType', message: `unsupported media type "${contentType}"` }] }
     ),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
   expired: () =>
