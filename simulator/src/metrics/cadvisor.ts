@@ -60,21 +60,33 @@ export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
   const cpuFamily = writer.family(
     'container_cpu_usage_seconds_total',
     'counter',
-    'Cumulative cpu time consumed in seconds.'
+    'CPU time the cgroup has used (seconds).'
   );
-  const memoryFamily = writer.family('container_memory_working_set_bytes', 'gauge', 'Current working set in bytes.');
+  const memoryFamily = writer.family(
+    'container_memory_working_set_bytes',
+    'gauge',
+    'Working set memory of the cgroup (bytes).'
+  );
   const receiveFamily = writer.family(
     'container_network_receive_bytes_total',
     'counter',
-    'Cumulative count of bytes received'
+    'Bytes the pod received on the interface.'
   );
   const transmitFamily = writer.family(
     'container_network_transmit_bytes_total',
     'counter',
-    'Cumulative count of bytes transmitted'
+    'Bytes the pod sent on the interface.'
   );
-  const readsFamily = writer.family('container_fs_reads_bytes_total', 'counter', 'Cumulative count of bytes read');
-  const writesFamily = writer.family('container_fs_writes_bytes_total', 'counter', 'Cumulative count of bytes written');
+  const readsFamily = writer.family(
+    'container_fs_reads_bytes_total',
+    'counter',
+    'Bytes the cgroup read from the device.'
+  );
+  const writesFamily = writer.family(
+    'container_fs_writes_bytes_total',
+    'counter',
+    'Bytes the cgroup wrote to the device.'
+  );
   const pressure = memoryPressure(node);
   let podsCpu = 0;
   let podsMemory = 0;
@@ -145,10 +157,10 @@ export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
 
   const capacity = node.status?.capacity ?? {};
   writer
-    .family('machine_cpu_cores', 'gauge', 'Number of logical CPU cores.')
+    .family('machine_cpu_cores', 'gauge', 'Logical CPU cores of the node.')
     .add({}, parseCpu(String(capacity.cpu ?? '0')));
   writer
-    .family('machine_memory_bytes', 'gauge', 'Amount of memory installed on the machine.')
+    .family('machine_memory_bytes', 'gauge', 'Memory of the node (bytes).')
     .add({}, parseBytes(String(capacity.memory ?? '0')));
   return writer;
 }
@@ -174,12 +186,10 @@ export function writeKubelet(view: ClusterView, node: Node): ExpositionWriter {
     }
   }
   writer
-    .family('kubelet_node_name', 'gauge', "[ALPHA] The node's name. The count is always 1.")
+    .family('kubelet_node_name', 'gauge', 'Name of the node this kubelet runs on; value 1.')
     .add({ node: node.metadata.name }, 1);
-  writer
-    .family('kubelet_running_pods', 'gauge', '[ALPHA] Number of pods that have a running pod sandbox')
-    .add({}, runningPods);
-  const family = writer.family('kubelet_running_containers', 'gauge', '[ALPHA] Number of containers currently running');
+  writer.family('kubelet_running_pods', 'gauge', 'Pods whose sandbox runs on the node.').add({}, runningPods);
+  const family = writer.family('kubelet_running_containers', 'gauge', 'Containers on the node by state.');
   for (const [state, count] of Object.entries(containers)) {
     family.add({ container_state: state }, count);
   }

@@ -178,66 +178,72 @@ export class KubeStateMetrics {
   }
 
   private declareMetadata(k: KindEmitter, kind: string): void {
-    k.declare('labels', `Kubernetes labels converted to Prometheus labels (only allow-listed keys).`);
-    k.declare('annotations', `Kubernetes annotations converted to Prometheus labels (only allow-listed keys).`);
-    k.declare('created', `Unix creation timestamp of the ${kind}.`);
+    k.declare(
+      'labels',
+      `Allow-listed Kubernetes labels of the object as label_* keys (no series without an allow-list).`
+    );
+    k.declare(
+      'annotations',
+      `Allow-listed Kubernetes annotations of the object as annotation_* keys (no series without an allow-list).`
+    );
+    k.declare('created', `When the ${kind} was created (unix seconds).`);
   }
 
   private pods(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_pod');
-    k.declare('info', 'Information about pod.');
-    k.declare('ips', 'Pod IP addresses.');
-    k.declare('owner', "Information about the Pod's owner.");
-    k.declare('start_time', 'Start time in unix timestamp for a pod.');
-    k.declare('completion_time', 'Completion time in unix timestamp for a pod.');
-    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
+    k.declare('info', 'Pod placement (node, IPs), creator and priority class; value 1.');
+    k.declare('ips', 'One series per pod IP, with its family.');
+    k.declare('owner', 'Owner references of the pod, or <none>.');
+    k.declare('start_time', 'When the kubelet acknowledged the pod (unix seconds).');
+    k.declare('completion_time', 'When the last container of a finished pod terminated (unix seconds).');
+    k.declare('deletion_timestamp', 'When deletion of the object was requested (unix seconds).');
     this.declareMetadata(k, 'pod');
-    k.declare('status_phase', 'The pods current phase.');
-    k.declare('status_ready', 'Describes whether the pod is ready to serve requests.');
-    k.declare('status_scheduled', 'Describes the status of the scheduling process for the pod.');
-    k.declare('status_scheduled_time', 'Unix timestamp when pod moved into scheduled status.');
-    k.declare('status_unschedulable', 'Describes the unschedulable status for the pod.');
-    k.declare('status_ready_time', 'Readiness achieved time in unix timestamp for a pod.');
-    k.declare('status_initialized_time', 'Initialized time in unix timestamp for a pod.');
-    k.declare('status_container_ready_time', 'Readiness achieved time in unix timestamp for a pod containers.');
-    k.declare('status_qos_class', 'The pods current qosClass.');
-    k.declare('status_reason', 'The pod status reasons.');
-    k.declare('restart_policy', 'Describes the restart policy in use by this pod.');
-    k.declare('service_account', 'The service account for a pod.');
-    k.declare('scheduler', 'The scheduler for a pod.');
-    k.declare('tolerations', 'Information about the pod tolerations.');
-    k.declare('spec_volumes_persistentvolumeclaims_info', 'Information about persistentvolumeclaim volumes in a pod.');
+    k.declare('status_phase', '1 for the current phase of the pod, 0 for the others.');
+    k.declare('status_ready', 'Ready condition of the pod, one series per possible status.');
+    k.declare('status_scheduled', 'PodScheduled condition of the pod, one series per possible status.');
+    k.declare('status_scheduled_time', 'When the pod was scheduled (unix seconds).');
+    k.declare('status_unschedulable', '1 when the scheduler could not place the pod.');
+    k.declare('status_ready_time', 'When the pod became ready (unix seconds).');
+    k.declare('status_initialized_time', 'When the pod became initialized (unix seconds).');
+    k.declare('status_container_ready_time', 'When all containers of the pod became ready (unix seconds).');
+    k.declare('status_qos_class', '1 for the QoS class of the pod, 0 for the others.');
+    k.declare('status_reason', '1 for the reason set in the pod status, 0 for the others.');
+    k.declare('restart_policy', 'Restart policy of the pod; value 1.');
+    k.declare('service_account', 'Service account the pod runs as; value 1.');
+    k.declare('scheduler', 'Scheduler responsible for the pod; value 1.');
+    k.declare('tolerations', 'One series per toleration of the pod.');
+    k.declare('spec_volumes_persistentvolumeclaims_info', 'One series per persistentvolumeclaim volume of the pod.');
     k.declare(
       'spec_volumes_persistentvolumeclaims_readonly',
-      'Describes whether a persistentvolumeclaim is mounted read only.'
+      '1 when the persistentvolumeclaim volume is mounted read-only.'
     );
     for (const prefix of ['container', 'init_container']) {
-      k.declare(`${prefix}_info`, `Information about a ${prefix.replace('_', ' ')} in a pod.`);
-      k.declare(`${prefix}_status_waiting`, 'Describes whether the container is currently in waiting state.');
-      k.declare(`${prefix}_status_waiting_reason`, 'Describes the reason the container is currently in waiting state.');
-      k.declare(`${prefix}_status_running`, 'Describes whether the container is currently in running state.');
-      k.declare(`${prefix}_state_started`, 'Start time in unix timestamp for a pod container.');
-      k.declare(`${prefix}_status_terminated`, 'Describes whether the container is currently in terminated state.');
-      k.declare(
-        `${prefix}_status_terminated_reason`,
-        'Describes the reason the container is currently in terminated state.'
-      );
+      k.declare(`${prefix}_info`, `Image and container ID of a ${prefix.replace('_', ' ')}; value 1.`);
+      k.declare(`${prefix}_status_waiting`, '1 while the container waits to start or restart.');
+      k.declare(`${prefix}_status_waiting_reason`, 'Why the container is waiting; value 1.');
+      k.declare(`${prefix}_status_running`, '1 while the container runs.');
+      k.declare(`${prefix}_state_started`, 'When the current or last run of the container started (unix seconds).');
+      k.declare(`${prefix}_status_terminated`, '1 when the container has terminated.');
+      k.declare(`${prefix}_status_terminated_reason`, 'Why the container terminated; value 1.');
       k.declare(
         `${prefix}_status_last_terminated_reason`,
-        'Describes the last reason the container was in terminated state.'
+        'Why the previous run of the container terminated; value 1.'
       );
-      k.declare(
-        `${prefix}_status_last_terminated_exitcode`,
-        'Describes the exit code for the last container in terminated state.'
-      );
+      k.declare(`${prefix}_status_last_terminated_exitcode`, 'Exit code of the previous run of the container.');
       k.declare(
         `${prefix}_status_last_terminated_timestamp`,
-        'Last terminated time for a pod container in unix timestamp.'
+        'When the previous run of the container terminated (unix seconds).'
       );
-      k.declare(`${prefix}_status_ready`, 'Describes whether the containers readiness check succeeded.');
-      k.declare(`${prefix}_status_restarts_total`, 'The number of container restarts per container.', 'counter');
-      k.declare(`${prefix}_resource_requests`, 'The number of requested request resource by a container.');
-      k.declare(`${prefix}_resource_limits`, 'The number of requested limit resource by a container.');
+      k.declare(`${prefix}_status_ready`, '1 when the container passes its readiness check.');
+      k.declare(`${prefix}_status_restarts_total`, 'Restarts of the container since the pod started.', 'counter');
+      k.declare(
+        `${prefix}_resource_requests`,
+        'Resource requests of the container (cores, bytes or count per the unit label).'
+      );
+      k.declare(
+        `${prefix}_resource_limits`,
+        'Resource limits of the container (cores, bytes or count per the unit label).'
+      );
     }
 
     for (const pod of view.pods()) {
@@ -420,20 +426,17 @@ export class KubeStateMetrics {
 
   private nodes(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_node');
-    k.declare('info', 'Information about a cluster node.');
+    k.declare('info', 'Versions and addresses of the node; value 1.');
     this.declareMetadata(k, 'node');
-    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
-    k.declare('role', 'The role of a cluster node.');
-    k.declare('spec_unschedulable', 'Whether a node can schedule new pods.');
-    k.declare('spec_taint', 'The taint of a cluster node.');
-    k.declare('spec_pod_cidrs', 'The pod CIDRs of a cluster node.');
-    k.declare('status_condition', 'The condition of a cluster node.');
-    k.declare('status_capacity', 'The capacity for different resources of a node.');
-    k.declare(
-      'status_allocatable',
-      'The allocatable for different resources of a node that are available for scheduling.'
-    );
-    k.declare('status_addresses', 'Node address information.');
+    k.declare('deletion_timestamp', 'When deletion of the node was requested (unix seconds).');
+    k.declare('role', 'One series per node-role.kubernetes.io role label of the node.');
+    k.declare('spec_unschedulable', '1 when the node is cordoned.');
+    k.declare('spec_taint', 'One series per taint of the node.');
+    k.declare('spec_pod_cidrs', 'One series per pod CIDR of the node.');
+    k.declare('status_condition', 'Conditions of the node, one series per possible status.');
+    k.declare('status_capacity', 'Resource capacity of the node.');
+    k.declare('status_allocatable', 'Resources of the node that pods can request.');
+    k.declare('status_addresses', 'One series per address of the node.');
     for (const node of view.nodes()) {
       const base = k.identify({ node: node.metadata.name });
       const info = node.status?.nodeInfo ?? {};
@@ -487,7 +490,7 @@ export class KubeStateMetrics {
   private namespaces(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_namespace');
     this.declareMetadata(k, 'namespace');
-    k.declare('status_phase', 'kubernetes namespace status phase.');
+    k.declare('status_phase', '1 for the current phase of the namespace, 0 for the other.');
     for (const namespace of view.namespaces()) {
       const base = k.identify({ namespace: namespace.metadata.name });
       k.emit('created', base, seconds(namespace.metadata.creationTimestamp));
@@ -502,27 +505,24 @@ export class KubeStateMetrics {
   private deployments(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_deployment');
     this.declareMetadata(k, 'deployment');
-    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
-    k.declare('spec_replicas', 'Number of desired pods for a deployment.');
-    k.declare(
-      'spec_paused',
-      'Whether the deployment is paused and will not be processed by the deployment controller.'
-    );
+    k.declare('metadata_generation', 'Generation of the desired state.');
+    k.declare('spec_replicas', 'Replicas the deployment asks for.');
+    k.declare('spec_paused', '1 when rollouts of the deployment are paused.');
     k.declare(
       'spec_strategy_rollingupdate_max_unavailable',
-      'Maximum number of unavailable replicas during a rolling update of a deployment.'
+      'Replicas that may be unavailable during a rolling update, resolved against spec.replicas.'
     );
     k.declare(
       'spec_strategy_rollingupdate_max_surge',
-      'Maximum number of replicas that can be scheduled above the desired number of replicas during a rolling update of a deployment.'
+      'Replicas that may exist above spec.replicas during a rolling update, resolved against spec.replicas.'
     );
-    k.declare('status_replicas', 'The number of replicas per deployment.');
-    k.declare('status_replicas_ready', 'The number of ready replicas per deployment.');
-    k.declare('status_replicas_available', 'The number of available replicas per deployment.');
-    k.declare('status_replicas_unavailable', 'The number of unavailable replicas per deployment.');
-    k.declare('status_replicas_updated', 'The number of updated replicas per deployment.');
-    k.declare('status_observed_generation', 'The generation observed by the deployment controller.');
-    k.declare('status_condition', 'The current status conditions of a deployment.');
+    k.declare('status_replicas', 'Pods the deployment currently owns.');
+    k.declare('status_replicas_ready', 'Ready pods of the deployment.');
+    k.declare('status_replicas_available', 'Available pods of the deployment.');
+    k.declare('status_replicas_unavailable', 'Pods of the deployment that are not available.');
+    k.declare('status_replicas_updated', 'Pods of the deployment with the current template.');
+    k.declare('status_observed_generation', 'Generation the deployment controller has acted on.');
+    k.declare('status_condition', 'Conditions of the deployment, one series per possible status.');
     for (const deployment of view.deployments()) {
       const base = k.identify({ namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name });
       const spec = deployment.spec;
@@ -562,13 +562,13 @@ export class KubeStateMetrics {
   private replicaSets(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_replicaset');
     this.declareMetadata(k, 'replicaset');
-    k.declare('owner', "Information about the ReplicaSet's owner.");
-    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
-    k.declare('spec_replicas', 'Number of desired pods for a ReplicaSet.');
-    k.declare('status_replicas', 'The number of replicas per ReplicaSet.');
-    k.declare('status_fully_labeled_replicas', 'The number of fully labeled replicas per ReplicaSet.');
-    k.declare('status_ready_replicas', 'The number of ready replicas per ReplicaSet.');
-    k.declare('status_observed_generation', 'The generation observed by the ReplicaSet controller.');
+    k.declare('owner', 'Owner references of the replica set, or <none>.');
+    k.declare('metadata_generation', 'Generation of the desired state.');
+    k.declare('spec_replicas', 'Replicas the replica set asks for.');
+    k.declare('status_replicas', 'Pods the replica set currently owns.');
+    k.declare('status_fully_labeled_replicas', 'Pods of the replica set whose labels match its template.');
+    k.declare('status_ready_replicas', 'Ready pods of the replica set.');
+    k.declare('status_observed_generation', 'Generation the replica set controller has acted on.');
     for (const rs of view.replicaSets()) {
       const base = k.identify({ namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name });
       k.emit('created', base, seconds(rs.metadata.creationTimestamp));
@@ -600,27 +600,21 @@ export class KubeStateMetrics {
   private statefulSets(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_statefulset');
     this.declareMetadata(k, 'statefulset');
+    k.declare('metadata_generation', 'Generation of the desired state.');
+    k.declare('replicas', 'Replicas the stateful set asks for.');
+    k.declare('ordinals_start', 'First ordinal of the stateful set when not 0.');
+    k.declare('status_replicas', 'Pods the stateful set currently owns.');
+    k.declare('status_replicas_current', 'Pods of the stateful set at the current revision.');
+    k.declare('status_replicas_ready', 'Ready pods of the stateful set.');
+    k.declare('status_replicas_available', 'Available pods of the stateful set.');
+    k.declare('status_replicas_updated', 'Pods of the stateful set at the update revision.');
+    k.declare('status_observed_generation', 'Generation the stateful set controller has acted on.');
+    k.declare('status_current_revision', 'Current revision of the stateful set; value 1.');
+    k.declare('status_update_revision', 'Update revision of the stateful set; value 1.');
     k.declare(
-      'metadata_generation',
-      'Sequence number representing a specific generation of the desired state for the StatefulSet.'
+      'persistentvolumeclaim_retention_policy',
+      'What happens to the claims of the stateful set on deletion and scale-down; value 1.'
     );
-    k.declare('replicas', 'Number of desired pods for a StatefulSet.');
-    k.declare('ordinals_start', 'Start ordinal of the StatefulSet.');
-    k.declare('status_replicas', 'The number of replicas per StatefulSet.');
-    k.declare('status_replicas_current', 'The number of current replicas per StatefulSet.');
-    k.declare('status_replicas_ready', 'The number of ready replicas per StatefulSet.');
-    k.declare('status_replicas_available', 'The number of available replicas per StatefulSet.');
-    k.declare('status_replicas_updated', 'The number of updated replicas per StatefulSet.');
-    k.declare('status_observed_generation', 'The generation observed by the StatefulSet controller.');
-    k.declare(
-      'status_current_revision',
-      'Indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).'
-    );
-    k.declare(
-      'status_update_revision',
-      'Indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas).'
-    );
-    k.declare('persistentvolumeclaim_retention_policy', 'Count of retention policy for StatefulSet template PVCs.');
     for (const sts of view.statefulSets()) {
       const base = k.identify({ namespace: sts.metadata.namespace ?? '', statefulset: sts.metadata.name });
       const status = sts.status ?? {};
@@ -656,7 +650,7 @@ export class KubeStateMetrics {
   private daemonSets(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_daemonset');
     this.declareMetadata(k, 'daemonset');
-    k.declare('metadata_generation', 'Sequence number representing a specific generation of the desired state.');
+    k.declare('metadata_generation', 'Generation of the desired state.');
     const statusFields = {
       status_current_number_scheduled: 'currentNumberScheduled',
       status_desired_number_scheduled: 'desiredNumberScheduled',
@@ -683,24 +677,21 @@ export class KubeStateMetrics {
 
   private jobs(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_job');
-    k.declare('info', 'Information about job.');
+    k.declare('info', 'Existence of the job; value 1.');
     this.declareMetadata(k, 'job');
-    k.declare('owner', "Information about the Job's owner.");
-    k.declare('spec_parallelism', 'The maximum desired number of pods the job should run at any given time.');
-    k.declare('spec_completions', 'The desired number of successfully finished pods the job should be run with.');
-    k.declare(
-      'spec_active_deadline_seconds',
-      'The duration in seconds relative to the startTime that the job may be active before the system tries to terminate it.'
-    );
-    k.declare('status_active', 'The number of actively running pods.');
-    k.declare('status_ready', 'The number of ready pods that belong to this Job.');
-    k.declare('status_succeeded', 'The number of pods which reached Phase Succeeded.');
-    k.declare('status_failed', 'The number of pods which reached Phase Failed and the reason for failure.');
-    k.declare('status_suspended', 'The number of pods which reached Phase Suspended.');
-    k.declare('status_start_time', 'StartTime represents time when the job was acknowledged by the Job Manager.');
-    k.declare('status_completion_time', 'CompletionTime represents time when the job was completed.');
-    k.declare('complete', 'The job has completed its execution.');
-    k.declare('failed', 'The job has failed its execution.');
+    k.declare('owner', 'Owner references of the job, or <none>.');
+    k.declare('spec_parallelism', 'Pods the job may run at once.');
+    k.declare('spec_completions', 'Successful pods the job needs.');
+    k.declare('spec_active_deadline_seconds', 'Seconds the job may stay active after it started.');
+    k.declare('status_active', 'Running pods of the job.');
+    k.declare('status_ready', 'Ready pods of the job.');
+    k.declare('status_succeeded', 'Pods of the job that succeeded.');
+    k.declare('status_failed', 'Pods of the job that failed, by failure reason once the job failed.');
+    k.declare('status_suspended', '1 when the job is suspended.');
+    k.declare('status_start_time', 'When the job started (unix seconds).');
+    k.declare('status_completion_time', 'When the job completed (unix seconds).');
+    k.declare('complete', 'Complete condition of the job, one series per possible status.');
+    k.declare('failed', 'Failed condition of the job, one series per possible status.');
     for (const job of view.jobs()) {
       const base = k.identify({ namespace: job.metadata.namespace ?? '', job_name: job.metadata.name });
       const status = job.status ?? {};
@@ -756,35 +747,20 @@ export class KubeStateMetrics {
 
   private cronJobs(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_cronjob');
-    k.declare('info', 'Info about cronjob.');
+    k.declare('info', 'Schedule, concurrency policy and time zone of the cron job; value 1.');
     this.declareMetadata(k, 'cronjob');
-    k.declare('status_active', 'Active holds pointers to currently running jobs.');
-    k.declare(
-      'status_last_schedule_time',
-      'LastScheduleTime keeps information of when was the last time the job was successfully scheduled.'
-    );
-    k.declare(
-      'status_last_successful_time',
-      'LastSuccessfulTime keeps information of when was the last time the job was completed successfully.'
-    );
-    k.declare('spec_suspend', 'Suspend flag tells the controller to suspend subsequent executions.');
-    k.declare(
-      'spec_starting_deadline_seconds',
-      'Deadline in seconds for starting the job if it misses scheduled time for any reason.'
-    );
+    k.declare('status_active', 'Jobs of the cron job running now.');
+    k.declare('status_last_schedule_time', 'When the cron job last created a job (unix seconds).');
+    k.declare('status_last_successful_time', 'When a job of the cron job last succeeded (unix seconds).');
+    k.declare('spec_suspend', '1 when the cron job is suspended.');
+    k.declare('spec_starting_deadline_seconds', 'Seconds a missed run of the cron job may still start late.');
     k.declare(
       'next_schedule_time',
-      "Next time the cronjob should be scheduled. The time after lastScheduleTime, or after the cron job's creation time if it's never been scheduled. Use this to determine if the job is delayed."
+      'When the cron job fires next after its last run or, never run, after its creation (unix seconds).'
     );
-    k.declare('schedule_invalid', 'Whether the cronjob schedule could not be parsed.');
-    k.declare(
-      'spec_successful_job_history_limit',
-      'Successful job history limit tells the controller how many completed jobs should be preserved.'
-    );
-    k.declare(
-      'spec_failed_job_history_limit',
-      'Failed job history limit tells the controller how many failed jobs should be preserved.'
-    );
+    k.declare('schedule_invalid', '1 when the schedule of the cron job cannot be parsed.');
+    k.declare('spec_successful_job_history_limit', 'Finished jobs of the cron job that are kept.');
+    k.declare('spec_failed_job_history_limit', 'Failed jobs of the cron job that are kept.');
     for (const cronJob of view.cronJobs()) {
       const base = k.identify({ namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name });
       const spec = cronJob.spec;
@@ -820,11 +796,11 @@ export class KubeStateMetrics {
 
   private services(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_service');
-    k.declare('info', 'Information about service.');
+    k.declare('info', 'Addresses and traffic policy of the service; value 1.');
     this.declareMetadata(k, 'service');
-    k.declare('spec_type', 'Type about service.');
-    k.declare('spec_external_ip', 'Service external ips. One series for each ip.');
-    k.declare('status_load_balancer_ingress', 'Service load balancer ingress status.');
+    k.declare('spec_type', 'Type of the service; value 1.');
+    k.declare('spec_external_ip', 'One series per external IP of the service.');
+    k.declare('status_load_balancer_ingress', 'One series per load balancer ingress of the service.');
     for (const service of view.services()) {
       const base = k.identify({
         namespace: service.metadata.namespace ?? '',
@@ -852,11 +828,11 @@ export class KubeStateMetrics {
 
   private ingresses(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_ingress');
-    k.declare('info', 'Information about ingress.');
+    k.declare('info', 'Ingress class of the ingress; value 1.');
     this.declareMetadata(k, 'ingress');
-    k.declare('metadata_resource_version', 'Resource version representing a specific version of ingress.');
-    k.declare('path', 'Ingress host, paths and backend service information.');
-    k.declare('tls', 'Ingress TLS host and secret information.');
+    k.declare('metadata_resource_version', 'Resource version of the ingress.');
+    k.declare('path', 'One series per host, path and backend of the ingress.');
+    k.declare('tls', 'One series per TLS host of the ingress, with its secret.');
     for (const ingress of view.ingresses()) {
       const base = k.identify({ namespace: ingress.metadata.namespace ?? '', ingress: ingress.metadata.name });
       k.emit('info', base, 1, { ingressclass: ingress.spec.ingressClassName ?? '_default' });
@@ -892,25 +868,16 @@ export class KubeStateMetrics {
 
   private hpas(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_horizontalpodautoscaler');
-    k.declare('info', 'Information about this autoscaler.');
+    k.declare('info', 'Scale target of the autoscaler; value 1.');
     this.declareMetadata(k, 'horizontalpodautoscaler');
-    k.declare('metadata_generation', 'The generation observed by the HorizontalPodAutoscaler controller.');
-    k.declare(
-      'spec_max_replicas',
-      'Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.'
-    );
-    k.declare('spec_min_replicas', 'Lower limit for the number of pods that can be set by the autoscaler, default 1.');
-    k.declare(
-      'spec_target_metric',
-      'The metric specifications used by this autoscaler when calculating the desired replica count.'
-    );
-    k.declare(
-      'status_target_metric',
-      'The current metric status used by this autoscaler when calculating the desired replica count.'
-    );
-    k.declare('status_current_replicas', 'Current number of replicas of pods managed by this autoscaler.');
-    k.declare('status_desired_replicas', 'Desired number of replicas of pods managed by this autoscaler.');
-    k.declare('status_condition', 'The condition of this autoscaler.');
+    k.declare('metadata_generation', 'Generation of the desired state.');
+    k.declare('spec_max_replicas', 'Most replicas the autoscaler may set.');
+    k.declare('spec_min_replicas', 'Fewest replicas the autoscaler may set.');
+    k.declare('spec_target_metric', 'Targets of the metrics the autoscaler scales on.');
+    k.declare('status_target_metric', 'Current values of the metrics the autoscaler scales on.');
+    k.declare('status_current_replicas', 'Replicas of the scale target now.');
+    k.declare('status_desired_replicas', 'Replicas the autoscaler wants.');
+    k.declare('status_condition', 'Conditions of the autoscaler, one series per possible status.');
     for (const hpa of view.horizontalPodAutoscalers()) {
       const base = k.identify({ namespace: hpa.metadata.namespace ?? '', horizontalpodautoscaler: hpa.metadata.name });
       const target = hpa.spec.scaleTargetRef;
@@ -940,13 +907,13 @@ export class KubeStateMetrics {
 
   private pvcs(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_persistentvolumeclaim');
-    k.declare('info', 'Information about persistent volume claim.');
+    k.declare('info', 'Storage class, volume and volume mode of the claim; value 1.');
     this.declareMetadata(k, 'persistentvolumeclaim');
-    k.declare('deletion_timestamp', 'Unix deletion timestamp.');
-    k.declare('access_mode', 'The access mode(s) specified by the persistent volume claim.');
-    k.declare('resource_requests_storage_bytes', 'The capacity of storage requested by the persistent volume claim.');
-    k.declare('status_phase', 'The phase the persistent volume claim is currently in.');
-    k.declare('status_condition', 'Information about status of different conditions of persistent volume claim.');
+    k.declare('deletion_timestamp', 'When deletion of the claim was requested (unix seconds).');
+    k.declare('access_mode', 'One series per access mode of the claim.');
+    k.declare('resource_requests_storage_bytes', 'Storage the claim requests (bytes).');
+    k.declare('status_phase', '1 for the current phase of the claim, 0 for the others.');
+    k.declare('status_condition', 'Conditions of the claim, one series per possible status.');
     for (const pvc of view.persistentVolumeClaims()) {
       const base = k.identify({ namespace: pvc.metadata.namespace ?? '', persistentvolumeclaim: pvc.metadata.name });
       k.emit('info', base, 1, {
