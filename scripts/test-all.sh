@@ -14,6 +14,7 @@ step() {
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "unit and integration tests (jest)" npm test --silent
+step "simulator API: kubectl 1.32 and 1.20, client-node" npx tsx simulator/test/kubectl-check.ts
 step "simulator metrics scraped by real Prometheus" npx tsx simulator/test/prometheus-check.ts
 step "build" npm run --silent build
 step "package" npm run --silent package
