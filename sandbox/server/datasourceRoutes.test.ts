@@ -1,149 +1,55 @@
 /**
- * Replays Grafana's datasource-proxy route selection over the real src/datasource/plugin.json.
- *
- * Mirrored from Grafana's source (read, not copied):
- * - pkg/api/pluginproxy/ds_proxy.go `validateRequest`: routes are tried in declaration order; a route is skipped when
- *   its method is set, is not "*" and differs from the request's; otherwise the cleaned request path must start with
- *   the cleaned route path (plain string prefix, no "/" boundary). The first match wins: if the user may not use it
- *   the request is refused (403 "plugin proxy route access denied"), there is no fall-through to later routes.
- *   Since issue 116273 an empty route path cleans to "" and matches everything; before, it cleaned to "." and matched
- *   nothing. Either way an empty path is wrong, and the plugin.json schema warns against it.
- * - pkg/plugins CleanRelativePath (earlier pkg/util): path.Clean("/" + p) made relative to "/": leading and trailing
- *   slashes go, "." and ".." segments are resolved.
- * - ds_proxy.go `hasAccessToRoute`: a route with `reqAction` is checked only against the user's RBAC permissions
- *   (reqRole is then ignored); datasources:* actions are scoped to the datasource's uid, any other action is checked
- *   unscoped (pkg/services/pluginsintegration/pluginaccesscontrol GetDataSourceRouteEvaluator). Without reqAction,
- *   `reqRole` is compared with the org role (Viewer < Editor < Admin).
- * - ApplyRoute (pkg/api/pluginproxy/ds_auth_provider.go): the upstream path is the route URL's path joined
- *   (pkg/util JoinURLFragments) with the request path minus the raw route path.
- * - A request matching no route goes to the datasource's top-level `url` without the route's headers; KubeAtlas
- *   leaves that URL empty, so such a request fails (no token is ever attached to it).
- * - Plugin roles (pkg/services/accesscontrol/acimpl DeclarePluginRoles, pluginutils ValidatePluginRole): actions must
- *   start with "<plugin id>." or "<plugin id>:"; a grant to a basic role also reaches its parents (Editor → Admin).
+ * Replays Grafana's datasource-proxy route selection over the real src/datasource/plugin.json, with the sandbox's
+ * implementation of Grafana's rules (sandbox/server/dsProxy.ts `selectRoute`, which mirrors
+ * pkg/api/pluginproxy/ds_proxy.go validateRequest + hasAccessToRoute and pkg/plugins CleanRelativePath):
+ * routes in declaration order, method equal (or empty/"*"), cleaned request path starts with the cleaned route path
+ * (plain prefix, no "/" boundary), first match wins and a denied match does not fall through; reqAction, when set,
+ * is the only check (reqRole is then ignored), and a plugin action is held by the basic roles its plugin role grants.
+ * A request matching no route goes to the datasource's top-level `url` without the route headers; KubeAtlas leaves
+ * that URL empty, so such a request fails and never carries the token.
+ * Older Grafana compared raw paths; the shadowing test checks both forms.
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import { K8S_ROUTE_PATHS, ROUTE_METHODS, type RouteName } from '../k8s/routes';
-
-interface PluginRoute {
-  path: string;
-  method?: string;
-  url?: string;
-  reqRole?: string;
-  reqAction?: string;
-  headers?: Array<{ name: string; content: string }>;
-}
+import {
+  joinURLFragments,
+  selectRoute,
+  type OrgRole,
+  type PluginRoleRegistration,
+  type PluginRoute,
+} from './dsProxy';
+import { K8S_ROUTE_PATHS, ROUTE_METHODS, type RouteName } from '../../src/k8s/routes';
 
 interface PluginJson {
   id: string;
   routes: PluginRoute[];
-  roles: Array<{ role: { name: string; permissions: Array<{ action: string; scope?: string }> }; grants: string[] }>;
+  roles: PluginRoleRegistration[];
 }
 
-const pluginJson: PluginJson = JSON.parse(readFileSync(path.join(__dirname, 'plugin.json'), 'utf8'));
+const pluginJson: PluginJson = JSON.parse(readFileSync(path.join(__dirname, '../../src/datasource/plugin.json'), 'utf8'));
 const routes = pluginJson.routes;
 const WRITE_ACTION = `${pluginJson.id}.resources:write`;
-
-type OrgRole = 'Viewer' | 'Editor' | 'Admin';
-const ROLE_RANK: Record<OrgRole, number> = { Viewer: 0, Editor: 1, Admin: 2 };
 
 interface User {
   name: string;
   role: OrgRole;
-  /** RBAC actions the user holds (unscoped, as plugin actions are evaluated). */
-  actions: Set<string>;
+  /** The plugin roles in force: the declared ones, or none when an organisation revoked them (RBAC customisation). */
+  pluginRoles: PluginRoleRegistration[];
 }
 
-/** pkg/plugins CleanRelativePath. */
-function cleanRelativePath(p: string): string {
-  const cleaned = path.posix.normalize('/' + p).replace(/\/+$/, '');
-  return cleaned === '' ? '.' : cleaned.replace(/^\/+/, '');
+const viewer: User = { name: 'Viewer', role: 'Viewer', pluginRoles: pluginJson.roles };
+const editor: User = { name: 'Editor', role: 'Editor', pluginRoles: pluginJson.roles };
+const admin: User = { name: 'Admin', role: 'Admin', pluginRoles: pluginJson.roles };
+const editorWithoutWrite: User = { name: 'Editor without the plugin role', role: 'Editor', pluginRoles: [] };
+
+/** The matched route's path, "denied" or "unmatched". */
+function outcome(method: string, proxyPath: string, user: User): string {
+  const decision = selectRoute(routes, proxyPath, method, { login: user.name, orgRole: user.role }, user.pluginRoles);
+  return decision.kind === 'route' ? decision.route.path : decision.kind === 'denied' ? 'denied' : 'unmatched';
 }
 
-type Matcher = (requestPath: string, routePath: string) => boolean;
-
-/** Current Grafana (11.6 → 13): both paths cleaned, "." treated as "" unless literally ".". */
-const cleanedPrefix: Matcher = (requestPath, routePath) => {
-  let r1 = cleanRelativePath(requestPath);
-  let r2 = cleanRelativePath(routePath);
-  if (r1 === '.' && requestPath !== '.') {
-    r1 = '';
-  }
-  if (r2 === '.' && routePath !== '.') {
-    r2 = '';
-  }
-  return r1.startsWith(r2);
-};
-
-/** Older Grafana: raw string prefix. The routes must be unambiguous under this rule too. */
-const rawPrefix: Matcher = (requestPath, routePath) => requestPath.startsWith(routePath);
-
-function methodMatches(route: PluginRoute, method: string): boolean {
-  return !route.method || route.method === '*' || route.method === method;
-}
-
-type Outcome = { kind: 'routed'; route: PluginRoute } | { kind: 'denied'; route: PluginRoute } | { kind: 'unmatched' };
-
-function hasAccess(route: PluginRoute, user: User): boolean {
-  if (route.reqAction) {
-    return user.actions.has(route.reqAction);
-  }
-  if (route.reqRole) {
-    return ROLE_RANK[user.role] >= ROLE_RANK[route.reqRole as OrgRole];
-  }
-  return true;
-}
-
-function selectRoute(method: string, requestPath: string, user: User, matches: Matcher = cleanedPrefix): Outcome {
-  for (const route of routes) {
-    if (!methodMatches(route, method) || !matches(requestPath, route.path)) {
-      continue;
-    }
-    return hasAccess(route, user) ? { kind: 'routed', route } : { kind: 'denied', route };
-  }
-  return { kind: 'unmatched' };
-}
-
-/** pkg/util JoinURLFragments. */
-function joinUrlFragments(a: string, b: string): string {
-  if (b === '') {
-    return a;
-  }
-  const aSlash = a.endsWith('/');
-  const bSlash = b.startsWith('/');
-  if (aSlash && bSlash) {
-    return a + b.slice(1);
-  }
-  if (!aSlash && !bSlash) {
-    return a + '/' + b;
-  }
-  return a + b;
-}
-
-/** The upstream URL ApplyRoute builds, with the route templates rendered for a cluster URL. */
-function upstreamUrl(route: PluginRoute, requestPath: string, clusterUrl: string): string {
-  const rendered = new URL((route.url ?? '').replace('{{ .JsonData.clusterUrl }}', clusterUrl));
-  const rest = requestPath.startsWith(route.path) ? requestPath.slice(route.path.length) : requestPath;
-  return `${rendered.origin}${joinUrlFragments(rendered.pathname, rest)}`;
-}
-
-/** The actions each basic role receives from the plugin's declared roles, parents included. */
-function grantedActions(role: OrgRole): Set<string> {
-  const actions = new Set<string>();
-  for (const { role: declared, grants } of pluginJson.roles) {
-    const reaches = grants.some((grant) => grant in ROLE_RANK && ROLE_RANK[role] >= ROLE_RANK[grant as OrgRole]);
-    if (reaches) {
-      declared.permissions.forEach((p) => actions.add(p.action));
-    }
-  }
-  return actions;
-}
-
-const viewer: User = { name: 'Viewer', role: 'Viewer', actions: grantedActions('Viewer') };
-const editor: User = { name: 'Editor', role: 'Editor', actions: grantedActions('Editor') };
-const admin: User = { name: 'Admin', role: 'Admin', actions: grantedActions('Admin') };
-/** An Editor whose organisation revoked the plugin role (RBAC customisation): reqAction wins over reqRole. */
-const editorWithoutWrite: User = { name: 'Editor without the plugin role', role: 'Editor', actions: new Set() };
+const sameMethod = (a: PluginRoute, b: PluginRoute) =>
+  !a.method || !b.method || a.method === '*' || b.method === '*' || a.method === b.method;
 
 describe('plugin.json routes under Grafana route matching', () => {
   it('declares no empty path and only known methods', () => {
@@ -153,20 +59,23 @@ describe('plugin.json routes under Grafana route matching', () => {
     }
   });
 
-  it.each([
-    ['cleaned (Grafana 11.6 → 13)', cleanedPrefix],
-    ['raw (older Grafana)', rawPrefix],
-  ])('lets no route shadow a later one with the same method: %s', (_name, matches) => {
+  it('lets no route shadow a later one with the same method, with cleaned (11.6 → 13) or raw (older) paths', () => {
     routes.forEach((later, i) => {
       routes.slice(0, i).forEach((earlier) => {
-        const sameMethod = methodMatches(earlier, later.method ?? '') || methodMatches(later, earlier.method ?? '');
-        if (sameMethod) {
-          expect({ earlier: earlier.path, later: later.path, shadows: matches(later.path, earlier.path) }).toEqual({
-            earlier: earlier.path,
-            later: later.path,
-            shadows: false,
-          });
+        if (!sameMethod(earlier, later)) {
+          return;
         }
+        // Cleaned: the later route's own path would be taken by the earlier route.
+        expect({ later: later.path, takenBy: outcome(later.method!, later.path, admin) }).toEqual({
+          later: later.path,
+          takenBy: later.path,
+        });
+        // Raw: plain prefix of the declared strings.
+        expect({ earlier: earlier.path, later: later.path, rawPrefix: later.path.startsWith(earlier.path) }).toEqual({
+          earlier: earlier.path,
+          later: later.path,
+          rawPrefix: false,
+        });
       });
     });
   });
@@ -180,7 +89,7 @@ describe('plugin.json routes under Grafana route matching', () => {
 
   const cases: Array<[string, string, User, string]> = [
     ['GET', 'k8s-read/version', viewer, 'k8s-read'],
-    ['GET', 'k8s-read/api/v1/pods?limit=500', viewer, 'k8s-read'],
+    ['GET', 'k8s-read/api/v1/pods', viewer, 'k8s-read'],
     ['GET', 'k8s-read/apis/batch/v1/cronjobs', viewer, 'k8s-read'],
     ['POST', 'k8s-review/selfsubjectaccessreviews', viewer, 'k8s-review/selfsubjectaccessreviews'],
     ['POST', 'k8s-review/selfsubjectrulesreviews', viewer, 'k8s-review/selfsubjectrulesreviews'],
@@ -203,36 +112,31 @@ describe('plugin.json routes under Grafana route matching', () => {
     ['PATCH', 'k8s-read/api/v1/namespaces/shop/pods/web-0', admin, 'unmatched'],
   ];
 
-  it.each(
-    cases.map(([method, requestPath, user, expected]) => [method, requestPath, user.name, expected, user] as const)
-  )('%s %s as %s → %s', (method, requestPath, _userName, expected, user) => {
-    for (const matches of [cleanedPrefix, rawPrefix]) {
-      // The traversal case is resolved only by the cleaned matcher; the raw matcher of old Grafana never saw
-      // unresolved ".." from browsers, which resolve dot segments before sending.
-      if (matches === rawPrefix && requestPath.includes('..')) {
-        continue;
-      }
-      const outcome = selectRoute(method, requestPath, user, matches);
-      const got = outcome.kind === 'routed' ? outcome.route.path : outcome.kind;
-      expect(got).toBe(expected);
+  it.each(cases.map(([method, proxyPath, user, expected]) => [method, proxyPath, user.name, expected, user] as const))(
+    '%s %s as %s → %s',
+    (method, proxyPath, _userName, expected, user) => {
+      expect(outcome(method, proxyPath, user)).toBe(expected);
     }
-  });
+  );
 
-  it('reaches the intended Kubernetes API URL', () => {
+  it('reaches the intended Kubernetes API URL (ApplyRoute: route URL path joined with the rest of the proxy path)', () => {
     const clusterUrl = 'https://10.0.0.1:6443/proxy/cluster-a';
-    const at = (method: string, requestPath: string) => {
-      const outcome = selectRoute(method, requestPath, admin);
-      if (outcome.kind !== 'routed') {
-        throw new Error(`${method} ${requestPath} was ${outcome.kind}`);
+    const upstream = (method: string, proxyPath: string) => {
+      const decision = selectRoute(routes, proxyPath, method, { login: 'admin', orgRole: 'Admin' }, pluginJson.roles);
+      if (decision.kind !== 'route') {
+        throw new Error(`${method} ${proxyPath} was ${decision.kind}`);
       }
-      return upstreamUrl(outcome.route, requestPath, clusterUrl);
+      const url = new URL(decision.route.url!.replace('{{ .JsonData.clusterUrl }}', clusterUrl));
+      return url.origin + joinURLFragments(url.pathname, proxyPath.slice(decision.route.path.length));
     };
-    expect(at('GET', 'k8s-read/api/v1/pods')).toBe(`${clusterUrl}/api/v1/pods`);
-    expect(at('GET', 'k8s-read/version')).toBe(`${clusterUrl}/version`);
-    expect(at('POST', 'k8s-review/selfsubjectrulesreviews')).toBe(
+    expect(upstream('GET', 'k8s-read/api/v1/pods')).toBe(`${clusterUrl}/api/v1/pods`);
+    expect(upstream('GET', 'k8s-read/version')).toBe(`${clusterUrl}/version`);
+    expect(upstream('POST', 'k8s-review/selfsubjectrulesreviews')).toBe(
       `${clusterUrl}/apis/authorization.k8s.io/v1/selfsubjectrulesreviews`
     );
-    expect(at('DELETE', 'k8s-delete/api/v1/namespaces/a/pods/b')).toBe(`${clusterUrl}/api/v1/namespaces/a/pods/b`);
+    expect(upstream('DELETE', 'k8s-delete/api/v1/namespaces/a/pods/b')).toBe(
+      `${clusterUrl}/api/v1/namespaces/a/pods/b`
+    );
   });
 
   it('serves every route the client in src/k8s/routes.ts calls, with the method it calls it with', () => {
@@ -244,24 +148,25 @@ describe('plugin.json routes under Grafana route matching', () => {
       delete: '/api/v1/namespaces/a/pods/b',
     };
     for (const name of Object.keys(K8S_ROUTE_PATHS) as RouteName[]) {
-      const outcome = selectRoute(ROUTE_METHODS[name], K8S_ROUTE_PATHS[name] + sample[name], admin);
-      expect(outcome.kind).toBe('routed');
+      expect(outcome(ROUTE_METHODS[name], K8S_ROUTE_PATHS[name] + sample[name], admin)).not.toMatch(/denied|unmatched/);
     }
   });
 
-  it('declares its write action in a plugin role granted to Editor (and so to Admin), never to Viewer', () => {
+  it('declares its write action, prefixed by the plugin id, in a plugin role granted to Editor', () => {
     for (const { role } of pluginJson.roles) {
-      for (const permission of role.permissions) {
+      for (const permission of role.permissions ?? []) {
         expect(
           permission.action.startsWith(`${pluginJson.id}.`) || permission.action.startsWith(`${pluginJson.id}:`)
         ).toBe(true);
       }
     }
-    expect(routes.filter((r) => r.reqAction).map((r) => r.reqAction)).toEqual([
-      WRITE_ACTION,
-      WRITE_ACTION,
-      WRITE_ACTION,
+    expect(routes.filter((r) => r.reqAction).map((r) => [r.method, r.reqRole, r.reqAction])).toEqual([
+      ['PATCH', 'Editor', WRITE_ACTION],
+      ['PUT', 'Editor', WRITE_ACTION],
+      ['DELETE', 'Editor', WRITE_ACTION],
     ]);
-    expect([viewer, editor, admin].map((u) => u.actions.has(WRITE_ACTION))).toEqual([false, true, true]);
+    expect(pluginJson.roles.find((r) => r.role.permissions?.some((p) => p.action === WRITE_ACTION))?.grants).toEqual([
+      'Editor',
+    ]);
   });
 });

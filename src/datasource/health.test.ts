@@ -1,13 +1,14 @@
 import { errorFromNetwork, errorFromResponse, type RequestContext } from '../k8s/errors';
 import { KINDS } from '../k8s/kinds';
+import { permissionKey, READER_PERMISSIONS } from '../k8s/rbac';
 import {
-  clusterRoleRules,
+  accessAttributes,
   evaluateApis,
   evaluateConnection,
   evaluatePrometheus,
   evaluateRbac,
-  REQUIRED_ACCESS,
   summarize,
+  ungranted,
   type HealthStep,
   type PrometheusObservations,
 } from './health';
@@ -118,30 +119,51 @@ describe('evaluateConnection', () => {
   });
 });
 
-describe('evaluateRbac', () => {
-  it('passes when every required list is allowed', () => {
-    const step = evaluateRbac(
-      REQUIRED_ACCESS,
-      REQUIRED_ACCESS.map(() => ({ ok: true, value: { allowed: true } }))
-    );
-    expect(step.status).toBe('pass');
-    expect(step.detail).toContain('list namespaces');
+describe('RBAC', () => {
+  it('passes when nothing is missing', () => {
+    expect(evaluateRbac({ ok: true, value: [] }).status).toBe('pass');
   });
 
-  it('names what is missing and the ClusterRole rules to add, grouped by API group', () => {
-    const denied = new Set(['cronjobs', 'jobs', 'nodes']);
-    const step = evaluateRbac(
-      REQUIRED_ACCESS,
-      REQUIRED_ACCESS.map((a) => ({ ok: true, value: { allowed: !denied.has(a.resource) } }))
-    );
+  it('finds what a SelfSubjectRulesReview does not grant, and names the ClusterRole rules to add', () => {
+    const rules = [
+      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['*'], resourceNames: [] },
+      {
+        verbs: ['*'],
+        apiGroups: ['apps', 'networking.k8s.io', 'discovery.k8s.io', 'autoscaling'],
+        resources: ['*'],
+        resourceNames: [],
+      },
+      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['*'], resourceNames: [] },
+      // A rule limited to named objects grants no list.
+      { verbs: ['list'], apiGroups: ['batch'], resources: ['jobs'], resourceNames: ['only-this-one'] },
+    ];
+    const missing = ungranted(READER_PERMISSIONS, rules);
+    expect(missing.map(permissionKey)).toEqual([
+      'batch/jobs:get',
+      'batch/jobs:list',
+      'batch/jobs:watch',
+      'batch/cronjobs:get',
+      'batch/cronjobs:list',
+      'batch/cronjobs:watch',
+    ]);
+    const step = evaluateRbac({ ok: true, value: missing });
     expect(step.status).toBe('fail');
     expect(step.detail).toBe(
-      'The token may not list nodes, jobs, cronjobs cluster-wide; those kinds stay empty in KubeAtlas pages and queries.'
+      'The token may not get jobs.batch, cronjobs.batch; list jobs.batch, cronjobs.batch; watch jobs.batch, cronjobs.batch; ' +
+        'KubeAtlas pages and queries show those kinds as not loaded.'
     );
-    expect(step.fix).toBe(
-      'Add to its ClusterRole (deploy/kubernetes/): {apiGroups: [""], resources: ["nodes"], verbs: ["list"]}, ' +
-        '{apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["list"]}'
+    expect(step.fix).toContain(
+      '- apiGroups: ["batch"]\n  resources: ["jobs", "cronjobs"]\n  verbs: ["get", "list", "watch"]'
     );
+  });
+
+  it('checks pod logs as the subresource of pods', () => {
+    expect(accessAttributes({ group: '', resource: 'pods/log', verb: 'get' })).toEqual({
+      group: '',
+      resource: 'pods',
+      subresource: 'log',
+      verb: 'get',
+    });
   });
 
   it('explains a refused review', () => {
@@ -149,17 +171,10 @@ describe('evaluateRbac', () => {
       { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'forbidden' } },
       { method: 'POST', url: 'x', verb: 'create' }
     );
-    const step = evaluateRbac(
-      REQUIRED_ACCESS,
-      REQUIRED_ACCESS.map(() => ({ ok: false, error }))
-    );
-    expect(step).toMatchObject({ status: 'fail', fix: expect.stringContaining('system:basic-user') });
-  });
-
-  it('formats a single rule with its subresource', () => {
-    expect(clusterRoleRules([{ group: 'apps', resource: 'deployments', subresource: 'scale', verb: 'patch' }])).toBe(
-      '{apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch"]}'
-    );
+    expect(evaluateRbac({ ok: false, error })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('system:basic-user'),
+    });
   });
 });
 

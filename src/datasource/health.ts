@@ -8,9 +8,9 @@
  * for the cluster's 401, 400 "Unable to load TLS certificate" when the configured PEM blocks do not parse.
  */
 import type { TestDataSourceResponse } from '@grafana/data';
-import { K8sError, ruleFor } from '../k8s/errors';
-import type { AccessAttributes, AccessReviewResult, ApiDiscovery, VersionInfo } from '../k8s/client';
-import { KINDS, KIND_NAMES } from '../k8s/kinds';
+import { K8sError } from '../k8s/errors';
+import type { AccessAttributes, ApiDiscovery, ResourceRule, VersionInfo } from '../k8s/client';
+import { clusterRoleRules, isGranted, type RbacPermission } from '../k8s/rbac';
 import type { KindName } from '../model/types';
 import type { KubernetesDataSourceOptions } from './types';
 
@@ -26,13 +26,6 @@ export interface HealthStep {
 }
 
 export type Observed<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** What the pages read: one cluster-wide list per kind. */
-export const REQUIRED_ACCESS: AccessAttributes[] = KIND_NAMES.map((kind) => ({
-  group: KINDS[kind].group,
-  resource: KINDS[kind].plural,
-  verb: 'list',
-}));
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Kubernetes API
@@ -207,63 +200,55 @@ export function isAnonymousReviewFailure(error: unknown): boolean {
   return error instanceof K8sError && error.code === 'Unauthorized';
 }
 
-/** One line for the RBAC check: every required list allowed, or which are not and the ClusterRole rules to add. */
-export function evaluateRbac(required: AccessAttributes[], results: Array<Observed<AccessReviewResult>>): HealthStep {
+/**
+ * Which required permissions a SelfSubjectRulesReview's rules do not grant. The review lists the rules that apply in
+ * its namespace, cluster-wide ones included; when it is `incomplete` (webhook authorizers such as EKS/GKE IAM) the
+ * permissions it does not show must be confirmed one by one with SelfSubjectAccessReviews.
+ */
+export function ungranted(required: readonly RbacPermission[], rules: readonly ResourceRule[]): RbacPermission[] {
+  return required.filter((permission) => !isGranted(rules, permission));
+}
+
+/** The SelfSubjectAccessReview attributes of a permission, cluster-wide ("pods/log" → resource pods, subresource log). */
+export function accessAttributes(permission: RbacPermission): AccessAttributes {
+  const [resource, subresource] = permission.resource.split('/');
+  return { group: permission.group, resource, subresource, verb: permission.verb };
+}
+
+/** One line for the RBAC check: every required permission granted, or which are not and the ClusterRole rules to add. */
+export function evaluateRbac(missing: Observed<readonly RbacPermission[]>): HealthStep {
   const title = 'Permissions';
-  const failed = results.find((r): r is { ok: false; error: unknown } => !r.ok);
-  if (failed) {
+  if (!missing.ok) {
     return {
       title,
       status: 'fail',
-      detail: `Could not ask the cluster what the token may do: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`,
+      detail: `Could not ask the cluster what the token may do: ${missing.error instanceof Error ? missing.error.message : String(missing.error)}`,
       fix:
-        'Every authenticated user may create SelfSubjectAccessReviews (ClusterRole system:basic-user): a refusal means the ' +
+        'Every authenticated user may create SelfSubjectRulesReviews (ClusterRole system:basic-user): a refusal means the ' +
         'bearer token is missing (the cluster saw an anonymous request) or that binding was removed. Paste the token, or restore the binding.',
     };
   }
-  const missing = required.filter((_, i) => {
-    const r = results[i];
-    return r.ok && !r.value.allowed;
-  });
-  if (missing.length === 0) {
+  if (missing.value.length === 0) {
     return {
       title,
       status: 'pass',
-      detail: `The token may ${describeAccess(required)} cluster-wide.`,
+      detail: 'The token has every permission the pages need (ClusterRole kubeatlas-reader).',
     };
   }
   return {
     title,
     status: 'fail',
-    detail: `The token may not ${describeAccess(missing)} cluster-wide; those kinds stay empty in KubeAtlas pages and queries.`,
-    fix: `Add to its ClusterRole (deploy/kubernetes/): ${clusterRoleRules(missing)}`,
+    detail: `The token may not ${describePermissions(missing.value)}; KubeAtlas pages and queries show those kinds as not loaded.`,
+    fix: `Add these rules to its ClusterRole (deploy/kubernetes/kubeatlas-reader.yaml has them all):\n${clusterRoleRules(missing.value)}`,
   };
 }
 
-function describeAccess(access: AccessAttributes[]): string {
+function describePermissions(permissions: readonly RbacPermission[]): string {
   const byVerb = new Map<string, string[]>();
-  for (const a of access) {
-    const name = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-    byVerb.set(a.verb, [...(byVerb.get(a.verb) ?? []), name]);
+  for (const p of permissions) {
+    byVerb.set(p.verb, [...(byVerb.get(p.verb) ?? []), p.group ? `${p.resource}.${p.group}` : p.resource]);
   }
   return [...byVerb].map(([verb, resources]) => `${verb} ${resources.join(', ')}`).join('; ');
-}
-
-/** ClusterRole rules granting `access`, one rule per API group and verb, as YAML flow mappings. */
-export function clusterRoleRules(access: AccessAttributes[]): string {
-  const grouped = new Map<string, AccessAttributes[]>();
-  for (const a of access) {
-    const key = `${a.group}\u0000${a.verb}`;
-    grouped.set(key, [...(grouped.get(key) ?? []), a]);
-  }
-  return [...grouped.values()]
-    .map((items) => {
-      const resources = items.map((a) => (a.subresource ? `${a.resource}/${a.subresource}` : a.resource));
-      return items.length === 1
-        ? ruleFor(items[0].group, resources[0], items[0].verb)
-        : `{apiGroups: ["${items[0].group}"], resources: [${resources.map((r) => `"${r}"`).join(', ')}], verbs: ["${items[0].verb}"]}`;
-    })
-    .join(', ');
 }
 
 /** Pages and queries that need each kind, to name what a missing API group costs. */

@@ -7,13 +7,15 @@ import { KIND_NAMES } from '../k8s/kinds';
 import type { InstantSample } from '../prometheus/client';
 import { selector, type ClusterLabel } from '../prometheus/promql';
 import { checkClusterUrl } from './config';
+import { READER_PERMISSIONS, type RbacPermission } from '../k8s/rbac';
 import {
+  accessAttributes,
   evaluateApis,
   evaluateConnection,
   evaluatePrometheus,
   evaluateRbac,
   isAnonymousReviewFailure,
-  REQUIRED_ACCESS,
+  ungranted,
   type HealthStep,
   type Observed,
   type PrometheusObservations,
@@ -39,14 +41,14 @@ export async function runHealthCheck(deps: HealthCheckDeps): Promise<HealthStep[
   const version = await observe(client.version({ signal }));
   const steps: HealthStep[] = [];
   if (version.ok) {
-    const [reviews, discovery] = await Promise.all([
-      Promise.all(REQUIRED_ACCESS.map((access) => observe(client.selfSubjectAccessReview(access, { signal })))),
+    const [missing, discovery] = await Promise.all([
+      observe(missingPermissions(client, signal)),
       observe(client.discover(KIND_NAMES, { signal })),
     ]);
-    const anonymous = reviews.some((r) => !r.ok && isAnonymousReviewFailure(r.error));
+    const anonymous = !missing.ok && isAnonymousReviewFailure(missing.error);
     steps.push(...evaluateConnection(settings, version, !anonymous));
     if (!anonymous) {
-      steps.push(evaluateRbac(REQUIRED_ACCESS, reviews), evaluateApis(discovery));
+      steps.push(evaluateRbac(missing), evaluateApis(discovery));
     }
   } else {
     steps.push(...evaluateConnection(settings, version, undefined));
@@ -70,6 +72,22 @@ export async function runHealthCheck(deps: HealthCheckDeps): Promise<HealthStep[
     })
   );
   return [...steps, ...evaluatePrometheus(link, observations)];
+}
+
+/**
+ * The reader permissions the token lacks: one SelfSubjectRulesReview, then, only when the authorizer cannot list every
+ * rule, one SelfSubjectAccessReview per permission the rules did not show.
+ */
+async function missingPermissions(client: K8sClient, signal?: AbortSignal): Promise<RbacPermission[]> {
+  const review = await client.selfSubjectRulesReview('default', { signal });
+  const candidates = ungranted(READER_PERMISSIONS, review.resourceRules);
+  if (!review.incomplete) {
+    return candidates;
+  }
+  const answers = await Promise.all(
+    candidates.map((p) => client.selfSubjectAccessReview(accessAttributes(p), { signal }))
+  );
+  return candidates.filter((_, i) => !answers[i].allowed);
 }
 
 /** One batched query per question; label values come back from `count by (label)`. */
