@@ -21,13 +21,15 @@ export class PrometheusHttp implements LabelValuesSource {
     return this.get(`/api/v1/label/${encodeURIComponent(label)}/values`, match ? { 'match[]': match } : {});
   }
 
-  /** Instant query; an error means Prometheus rejected the expression. */
-  async query(expr: string): Promise<{ series: number; error?: string }> {
+  /** Instant query: the label sets of the resulting series; an error means Prometheus rejected the expression. */
+  async query(expr: string): Promise<{ series: Array<Record<string, string>>; error?: string }> {
     try {
-      const data = await this.get<{ result: unknown[] }>('/api/v1/query', { query: expr });
-      return { series: data.result.length };
+      const data = await this.get<{ result: Array<{ metric: Record<string, string> }> }>('/api/v1/query', {
+        query: expr,
+      });
+      return { series: data.result.map((sample) => sample.metric) };
     } catch (error) {
-      return { series: 0, error: String(error) };
+      return { series: [], error: String(error) };
     }
   }
 }
@@ -45,8 +47,8 @@ export interface TargetOutcome {
 export interface DashboardOutcome {
   targets: TargetOutcome[];
   combinations: Assignment[];
-  /** Variables whose query returned nothing (they resolve to ""). */
-  emptyVariables: string[];
+  /** Variables whose query never returned a value (they resolve to ""). */
+  neverResolved: string[];
 }
 
 /** Grafana's interval variables for a Prometheus scraped every `scrapeSeconds` (grafana-prometheus datasource.ts). */
@@ -66,21 +68,27 @@ export async function proveDashboard(
   builtins: Assignment,
   maxCombinations: number
 ): Promise<DashboardOutcome> {
-  const { combinations, emptyVariables } = await assignments(dashboard, prometheus, builtins, maxCombinations);
+  const { combinations, neverResolved } = await assignments(dashboard, prometheus, builtins, maxCombinations);
   const targets: TargetOutcome[] = [];
   for (const target of prometheusTargets(dashboard)) {
-    const outcome: TargetOutcome = { panel: target.panel, refId: target.refId, withData: 0, combinations: 0, errors: [] };
+    const outcome: TargetOutcome = {
+      panel: target.panel,
+      refId: target.refId,
+      withData: 0,
+      combinations: 0,
+      errors: [],
+    };
     for (const combination of combinations) {
       const expr = interpolate(target.expr, { ...builtins, ...combination });
       const result = await prometheus.query(expr);
       outcome.combinations++;
       if (result.error) {
         outcome.errors.push(`${result.error}\n${expr}`);
-      } else if (result.series > 0) {
+      } else if (result.series.length > 0) {
         outcome.withData++;
       }
     }
     targets.push(outcome);
   }
-  return { targets, combinations, emptyVariables };
+  return { targets, combinations, neverResolved };
 }

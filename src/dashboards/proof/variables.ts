@@ -114,9 +114,9 @@ export async function assignments(
   prometheus: LabelValuesSource,
   builtins: Assignment,
   limit: number
-): Promise<{ combinations: Assignment[]; emptyVariables: string[] }> {
+): Promise<{ combinations: Assignment[]; neverResolved: string[] }> {
   const variables = (dashboard.templating as { list: Json[] }).list;
-  const emptyVariables = new Set<string>();
+  const neverResolved = new Set(variables.map((variable) => variable.name as string));
   const combinations: Assignment[] = [];
   async function walk(index: number, resolved: Assignment, budget: number): Promise<void> {
     if (index === variables.length) {
@@ -125,8 +125,8 @@ export async function assignments(
     }
     const variable = variables[index];
     const values = await options(variable, { ...builtins, ...resolved }, prometheus);
-    if (values.length === 1 && values[0].value === '') {
-      emptyVariables.add(variable.name as string);
+    if (values.some((value) => value.value !== '')) {
+      neverResolved.delete(variable.name as string);
     }
     const taken = values.slice(0, Math.max(1, budget));
     const share = Math.max(1, Math.floor(budget / taken.length));
@@ -135,5 +135,5 @@ export async function assignments(
     }
   }
   await walk(0, {}, limit);
-  return { combinations, emptyVariables: [...emptyVariables] };
+  return { combinations, neverResolved: [...neverResolved] };
 }
