@@ -72,8 +72,8 @@ export interface ListOptions extends RequestOptions {
   labelSelector?: string;
   fieldSelector?: string;
   pageSize?: number;
-  /** Called with each page's items as it arrives (progress, streaming). */
-  onPage?: (items: RawObject[]) => void;
+  /** Called with each page's items as it arrives (progress, streaming); the next page waits for its promise. */
+  onPage?: (items: RawObject[]) => void | Promise<void>;
 }
 
 /** A Kubernetes object as the API returns it. Normalize it (src/model/normalize.ts) before keeping it. */
@@ -231,7 +231,7 @@ export class K8sClient {
       for (const item of page.items) {
         items.push(item);
       }
-      options.onPage?.(page.items);
+      await options.onPage?.(page.items);
       next = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
       if (!next) {
