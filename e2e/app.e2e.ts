@@ -20,7 +20,7 @@ test('the app loads from dist/ with no console error and the nav lists its pages
     responses.some((response) => response.url.includes(`/public/plugins/${APP_ID}/module.js`) && response.status === 200),
     'module.js was loaded from the built plugin'
   );
-});
+}, { simulator: true });
 
 test('a Viewer sees only the pages their role allows in the nav', async ({ open }) => {
   const page = await open(`/a/${APP_ID}`, { role: 'Viewer' });
@@ -30,11 +30,11 @@ test('a Viewer sees only the pages their role allows in the nav', async ({ open 
   for (const include of navPages.filter((candidate) => candidate.role === 'Admin')) {
     expect((await nav.getByRole('link', { name: include.name, exact: true }).count()) === 0, `${include.name} is hidden from a Viewer`);
   }
-});
+}, { simulator: true });
 
 test('the app configuration page renders the app config in the light theme', async ({ open }) => {
   const page = await open(`/plugins/${APP_ID}`, { role: 'Admin', theme: 'light' });
   await page.getByRole('tab').first().waitFor();
   const theme = await page.evaluate(() => (window as unknown as { grafanaBootData: { user: { theme: string } } }).grafanaBootData.user.theme);
   expect(theme === 'light', 'the boot data carries the chosen theme');
-});
+}, { simulator: true });

@@ -9,22 +9,26 @@
  *     expect(await page.getByText('CrashLoopBackOff').count() > 0, 'a crashing pod is listed');
  *   }, { simulator: true });
  *
- * - `test(name, body, options)` registers a test. options.simulator starts the cluster simulator (once per run, on a
- *   free port) and provisions a KubeAtlas datasource for it (uid `e2e-cluster`, see `clusterDatasource`);
+ * - `test(name, body, options)` registers a test. options.simulator starts, once per run, the simulator stack of
+ *   simulator/test/stack.ts (demo cluster, real Prometheus and node-exporter, free ports) and restarts the sandbox so
+ *   that provisioning/ points at it: datasources `kubeatlas-demo` (token of the KubeAtlas service account) and
+ *   `kubeatlas-prometheus`; `stack.waitForScrapes()` waits for Prometheus data.
  *   options.expectHttpErrors lists [urlPattern, status] pairs of failed requests the test provokes on purpose.
  * - `open(path, { role, theme })` opens a page in this test's fresh browser context as Viewer / Editor / Admin
  *   (default Admin), dark or light. Every page is screenshotted to artifacts/e2e/<test>-<n>.png when the test ends.
  * - The test fails on any console error, uncaught exception or failed request not listed in expectHttpErrors.
  * - `responses` holds every response the browser received in this test (url, status, body text) for scans;
- *   `request` is the context's API client (shares the role cookie); `sandbox.url`, `simulator.url/token/caCert`.
- * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid.
+ *   `request` is the context's API client (shares the role cookie); `sandbox.url`; `stack.apiUrl/token/caPem`.
+ * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid;
+ *   `clusterDatasource()` gives settings that reach the simulator, to derive variants (wrong token, bad URL) from.
  * Headless Debian Chromium (/usr/bin/chromium) through playwright-core: no browser download.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
-import { repoRoot, startSimulator, type RunningSimulator } from '../sandbox/server/processes';
-import { startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
+import { startStack, type Stack } from '../simulator/test/stack';
+import { repoRoot } from '../sandbox/server/paths';
+import { provisioningEnv, SERVICE_ACCOUNT_ARGS, startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
 
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
@@ -36,7 +40,7 @@ export interface ReceivedResponse {
 
 export interface TestContext {
   sandbox: RunningSandbox;
-  simulator?: RunningSimulator;
+  stack?: Stack;
   open(pathname: string, options?: { role?: Role; theme?: 'dark' | 'light' }): Promise<Page>;
   request: APIRequestContext;
   responses: ReceivedResponse[];
@@ -80,10 +84,11 @@ export const CLUSTER_DATASOURCE_UID = 'e2e-cluster';
 export class Environment {
   private browser?: Browser;
   private sandbox?: RunningSandbox;
-  private simulator?: RunningSimulator;
-  private simulatorFailure?: Error;
+  private stack?: Stack;
+  private stackFailure?: Error;
 
   async start(): Promise<void> {
+    fs.mkdirSync(artifactsDir, { recursive: true });
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -101,45 +106,29 @@ export class Environment {
   }
 
   private async ensureSandbox(withSimulator: boolean): Promise<RunningSandbox> {
-    if (withSimulator && !this.simulator) {
-      if (this.simulatorFailure) {
-        throw this.simulatorFailure;
+    if (withSimulator && !this.stack) {
+      if (this.stackFailure) {
+        throw this.stackFailure;
       }
+      const log = fs.createWriteStream(path.join(artifactsDir, 'stack.log'));
       try {
-        this.simulator = await startSimulator('demo', path.join(artifactsDir, 'simulator.log'));
+        this.stack = await startStack({ scrapeIntervalSeconds: 2, simulatorArgs: SERVICE_ACCOUNT_ARGS, log: (line) => log.write(`${line}\n`) });
       } catch (error) {
-        this.simulatorFailure = new Error(`The cluster simulator did not start: ${(error as Error).message}`);
-        throw this.simulatorFailure;
+        this.stackFailure = new Error(`The simulator stack did not start: ${(error as Error).message}`);
+        throw this.stackFailure;
       }
       await this.sandbox?.stop();
       this.sandbox = undefined;
     }
     if (!this.sandbox) {
-      this.sandbox = await startSandbox({ env: this.provisioningEnv() });
+      this.sandbox = await startSandbox({ env: { ...process.env, ...(this.stack ? provisioningEnv(this.stack) : {}) } });
     }
     return this.sandbox;
   }
 
-  /** The variables provisioning/ reads for the demo cluster (sandbox/README.md), pointed at this run's simulator. */
-  private provisioningEnv(): Record<string, string | undefined> {
-    const simulator = this.simulator;
-    return {
-      ...process.env,
-      ...(simulator
-        ? {
-            KUBEATLAS_CLUSTER_URL: simulator.url,
-            KUBEATLAS_TOKEN: simulator.token,
-            KUBEATLAS_TOKEN_FILE: simulator.tokenFile,
-            KUBEATLAS_CA_CERT: simulator.caCert,
-            KUBEATLAS_CA_FILE: simulator.caFile,
-          }
-        : {}),
-    };
-  }
-
   clusterDatasource(): Record<string, unknown> {
-    const simulator = this.simulator;
-    if (!simulator) {
+    const stack = this.stack;
+    if (!stack) {
       throw new Error('clusterDatasource() needs a test registered with { simulator: true }');
     }
     return {
@@ -147,8 +136,8 @@ export class Environment {
       type: 'kubeatlas-kubernetes-datasource',
       access: 'proxy',
       url: '',
-      jsonData: { clusterUrl: simulator.url, tlsAuthWithCACert: true, timeout: 10 },
-      secureJsonData: { bearerToken: simulator.token, tlsCACert: simulator.caCert },
+      jsonData: { clusterUrl: stack.apiUrl, tlsAuthWithCACert: true, timeout: 10 },
+      secureJsonData: { bearerToken: stack.token, tlsCACert: stack.caPem },
     };
   }
 
@@ -193,7 +182,7 @@ export class Environment {
     const slug = `${path.basename(registered.file, '.e2e.ts')}-${registered.name}`.replace(/[^\w-]+/g, '-').slice(0, 90);
     const testContext: TestContext = {
       sandbox,
-      simulator: this.simulator,
+      stack: this.stack,
       request: context.request,
       responses,
       open: async (pathname, options = {}) => {
@@ -248,6 +237,6 @@ export class Environment {
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.sandbox?.stop();
-    await this.simulator?.stop();
+    await this.stack?.stop();
   }
 }

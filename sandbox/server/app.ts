@@ -3,8 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { extractProxyPath, GRAFANA_VERSION, proxyDatasourceRequest, roleIncludes, writeJsonError, type OrgRole, type ProxyUser } from './dsProxy';
 import { loadPlugins, type LoadedPlugin } from './plugins';
-import { repoRoot } from './processes';
 import type { Provisioning, StoredAppSettings, StoredDataSource } from './provisioning';
+import { repoRoot } from './paths';
 
 /**
  * The sandbox's HTTP server: Grafana's HTTP API as the plugin uses it (pkg/api/api.go routes), the built plugin at
@@ -76,7 +76,8 @@ const INTER_WEIGHTS: Record<string, number> = { Light: 300, Regular: 400, Medium
 
 /**
  * Grafana's own public/ assets that @grafana/ui requests: icons (Grafana copies @iconscout/unicons' line and solid
- * SVGs into public/img/icons/unicons and /solid) and the Inter web font (public/fonts/inter, here @fontsource/inter).
+ * SVGs into public/img/icons/unicons and /solid) and the web fonts of GlobalStyles: Inter (public/fonts/inter) and
+ * Roboto Mono (public/fonts/roboto/<Google's file name>), here from @fontsource.
  */
 function grafanaAsset(pathname: string): string | undefined {
   const icon = /^\/public\/img\/icons\/(unicons|solid)\/([\w-]+)\.svg$/.exec(pathname);
@@ -86,6 +87,9 @@ function grafanaAsset(pathname: string): string | undefined {
   const font = /^\/public\/fonts\/inter\/Inter-(\w+)\.woff2$/.exec(pathname);
   if (font && INTER_WEIGHTS[font[1]]) {
     return path.join(repoRoot, `node_modules/@fontsource/inter/files/inter-latin-${INTER_WEIGHTS[font[1]]}-normal.woff2`);
+  }
+  if (/^\/public\/fonts\/roboto\/[\w-]+\.woff2$/.test(pathname)) {
+    return path.join(repoRoot, 'node_modules/@fontsource/roboto-mono/files/roboto-mono-latin-400-normal.woff2');
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { externals } from '../../.config/bundler/externals';
+import { repoRoot } from './paths';
 
 /**
  * Builds the host page bundle (sandbox/host/main.tsx) with esbuild from node_modules. The modules the host shares with
@@ -9,7 +10,6 @@ import { externals } from '../../.config/bundler/externals';
  * host, the host must supply, as Grafana's public/app/features/plugins/loader/sharedDependencies.ts does.
  */
 
-const repoRoot = path.resolve(__dirname, '../..');
 const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
 
 /** `/^@grafana\/ui/i` → `@grafana/ui`; anything that is not a plain anchored package name is not a shareable module. */

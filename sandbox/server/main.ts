@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { OrgRole } from './dsProxy';
-import { startSimulator, type RunningSimulator } from './processes';
-import { startSandbox } from './sandbox';
+import { startStack, type Stack } from '../../simulator/test/stack';
+import { provisioningEnv, SERVICE_ACCOUNT_ARGS, startSandbox } from './sandbox';
 
 /**
- * `npm run sandbox [-- --port 3000 --no-simulator --scenario demo --role Admin]`: starts the cluster simulator, exposes
- * its URL and credentials to provisioning as environment variables (see sandbox/README.md), and serves the sandbox.
+ * `npm run sandbox [-- --port 3000 --no-simulator --scenario demo --role Admin]`: starts the cluster simulator with a
+ * real Prometheus and node-exporter (simulator/test/stack.ts), hands their URLs and the KubeAtlas service account's
+ * credentials to provisioning/ as the variables it reads, and serves the sandbox.
  */
 const { values } = parseArgs({
   options: {
@@ -26,16 +27,12 @@ if (values.help) {
 }
 
 async function main() {
-  let simulator: RunningSimulator | undefined;
-  const env = { ...process.env };
+  let stack: Stack | undefined;
+  let env: Record<string, string | undefined> = process.env;
   if (!values['no-simulator']) {
-    simulator = await startSimulator(values.scenario);
-    env.KUBEATLAS_CLUSTER_URL ??= simulator.url;
-    env.KUBEATLAS_TOKEN_FILE ??= simulator.tokenFile;
-    env.KUBEATLAS_CA_FILE ??= simulator.caFile;
-    env.KUBEATLAS_TOKEN ??= simulator.token;
-    env.KUBEATLAS_CA_CERT ??= simulator.caCert;
-    console.log(`simulator (${values.scenario}) on ${simulator.url}`);
+    stack = await startStack({ scenario: values.scenario, scrapeIntervalSeconds: 15, simulatorArgs: SERVICE_ACCOUNT_ARGS, log: () => undefined });
+    env = { ...process.env, ...provisioningEnv(stack) };
+    console.log(`simulator (${values.scenario}) on ${stack.apiUrl}, Prometheus on ${stack.prometheusUrl}`);
   }
   const sandbox = await startSandbox({
     port: Number(values.port),
@@ -47,7 +44,7 @@ async function main() {
   console.log(`sandbox on ${sandbox.url} (shared modules: ${sandbox.shared.provided.join(', ')}; not available: ${sandbox.shared.missing.join(', ') || 'none'})`);
   const shutdown = async () => {
     await sandbox.stop();
-    await simulator?.stop();
+    await stack?.stop();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);
