@@ -223,7 +223,6 @@ export const KINDS: KindInfo[] = [
     version: 'v1',
     namespaced: true,
     verbs: READ_WRITE,
-    shortNames: ['ev'],
     storedIn: 'events',
   },
   {

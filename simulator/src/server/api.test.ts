@@ -354,6 +354,17 @@ describe('fault injection', () => {
     expect(garbage.json).toBeUndefined();
   });
 
+  it('denies one resource with an RBAC-shaped 403', async () => {
+    await call('/__sim/faults', { method: 'PUT', body: [{ type: 'forbidden', resource: 'nodes' }] });
+    const denied = await call('/api/v1/nodes');
+    expect(denied.json).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      message: 'nodes is forbidden: User "admin" cannot list resource "nodes" in API group "" at the cluster scope',
+    });
+    expect((await call('/api/v1/pods?limit=1')).status).toBe(200);
+  });
+
   it('rejects unknown fault types', async () => {
     expect((await call('/__sim/faults', { method: 'PUT', body: [{ type: 'meteor' }] })).status).toBe(400);
   });

@@ -3,6 +3,7 @@
  * slow, fail, or break on the wire, so clients' error handling can be tested against a real HTTP stack.
  */
 import { errors, ApiError } from './status';
+import { forbidden, RequestAttributes } from './rbac';
 
 export const FAULT_TYPES = [
   'latency',
@@ -86,17 +87,13 @@ export class Faults {
   }
 }
 
-export function faultError(rule: FaultRule, userName: string, resource: string | undefined): ApiError {
+export function faultError(rule: FaultRule, userName: string, attributes: RequestAttributes): ApiError {
   switch (rule.type) {
     case 'unauthorized':
       return errors.unauthorized();
     case 'forbidden':
-      return new ApiError(
-        403,
-        'Forbidden',
-        `${resource ?? 'path'} is forbidden: User "${userName}" cannot list resource "${resource}" in API group "" at the cluster scope (injected fault)`,
-        { kind: resource }
-      );
+      // Worded exactly like an RBAC denial, so clients' handling of real 403s is what gets tested.
+      return forbidden({ name: userName, groups: [] }, attributes);
     default:
       switch (rule.status ?? 500) {
         case 429:

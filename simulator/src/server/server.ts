@@ -128,13 +128,6 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
   const watchParam = ['1', 'true'].includes(query.get('watch') ?? '');
   const request = parseResourceRequest(path, method, watchParam, options.discovery);
   const user = options.auth.authenticate(req.headers.authorization);
-  const fired = options.faults.select(path, method, request?.kind.resource);
-  if (await applyFaults(fired, req, res, user?.name ?? 'system:anonymous', request?.kind.resource)) {
-    return;
-  }
-  if (!user) {
-    throw errors.unauthorized();
-  }
   const attributes: RequestAttributes = request
     ? {
         verb: request.verb,
@@ -146,6 +139,13 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
         path,
       }
     : { verb: method === 'HEAD' ? 'get' : method.toLowerCase(), path };
+  const fired = options.faults.select(path, method, request?.kind.resource);
+  if (await applyFaults(fired, req, res, user?.name ?? 'system:anonymous', attributes)) {
+    return;
+  }
+  if (!user) {
+    throw errors.unauthorized();
+  }
   options.rbac.authorize(user, attributes);
 
   if (!request) {
@@ -197,7 +197,7 @@ async function applyFaults(
   req: IncomingMessage,
   res: ServerResponse,
   userName: string,
-  resource: string | undefined
+  attributes: RequestAttributes
 ): Promise<boolean> {
   for (const rule of rules) {
     switch (rule.type) {
@@ -222,7 +222,7 @@ async function applyFaults(
         await slowHeaders(res, rule.ms ?? 5000);
         return true;
       default:
-        sendError(req, res, faultError(rule, userName, resource));
+        sendError(req, res, faultError(rule, userName, attributes));
         return true;
     }
   }
