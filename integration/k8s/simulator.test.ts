@@ -1,12 +1,12 @@
 /**
  * @jest-environment node
  *
- * The client against the real simulator over HTTPS (its API server, RBAC from deploy/kubernetes, TLS, faults),
+ * src/k8s's client against the real simulator over HTTPS (its API server, RBAC from deploy/kubernetes, TLS, faults),
  * authenticated as the kubeatlas ServiceAccount those manifests create.
  */
 import { parseFlags, startSimulator, type RunningSimulator } from '../../simulator/src/main';
-import { buildSnapshot } from '../model/snapshot';
-import { K8sClient, type K8sClientOptions } from './client';
+import { buildSnapshot } from '../../src/model/snapshot';
+import { K8sClient, type K8sClientOptions } from '../../src/k8s/client';
 import {
   CancelledError,
   ForbiddenError,
@@ -15,12 +15,12 @@ import {
   UnauthorizedError,
   UnavailableError,
   UnreachableError,
-} from './errors';
-import type { HttpRequest } from './http';
-import { KIND_NAMES } from './kinds';
-import { nodeHttpFetch } from './nodeHttp';
-import { isGranted, OPERATOR_PERMISSIONS, READER_PERMISSIONS } from './rbac';
-import { directRoutes } from './routes';
+} from '../../src/k8s/errors';
+import type { HttpRequest } from '../../src/k8s/http';
+import { KIND_NAMES } from '../../src/k8s/kinds';
+import { nodeHttpFetch } from '../../src/k8s/nodeHttp';
+import { isGranted, OPERATOR_PERMISSIONS, READER_PERMISSIONS } from '../../src/k8s/rbac';
+import { directRoutes } from '../../src/k8s/routes';
 
 const SERVICE_ACCOUNT = 'system:serviceaccount:kubeatlas:kubeatlas';
 
@@ -251,10 +251,18 @@ describe('client against the simulator', () => {
     const store = sim.sim.store;
     const template = store.list('pods')[0];
     for (let i = 0; store.count('pods') < 5000; i++) {
+      // uid, resourceVersion and creationTimestamp empty: the store assigns them on create.
       store.create('pods', {
         ...template,
-        metadata: { name: `load-${i}`, namespace: 'default', labels: { load: 'yes' } },
-      } as typeof template);
+        metadata: {
+          name: `load-${i}`,
+          namespace: 'default',
+          labels: { load: 'yes' },
+          uid: '',
+          resourceVersion: '',
+          creationTimestamp: '',
+        },
+      });
     }
     const { client, requests } = clientFor(sim);
     const result = await client.list('Pod');
