@@ -18,7 +18,10 @@ async function saveAndTest(page: Page): Promise<string> {
   return alert.innerText();
 }
 
-async function createAndOpen(context: TestContext, overrides: { jsonData?: object; secureJsonData?: object; name: string }) {
+async function createAndOpen(
+  context: TestContext,
+  overrides: { jsonData?: object; secureJsonData?: object; name: string }
+) {
   const base = context.clusterDatasource() as { jsonData: object; secureJsonData: object };
   const uid = await context.createDatasource({
     ...base,
@@ -44,7 +47,10 @@ test(
 test(
   'Save & test with a wrong token names the token as the cause',
   async (context) => {
-    const { page } = await createAndOpen(context, { name: 'Wrong token', secureJsonData: { bearerToken: 'not-the-token' } });
+    const { page } = await createAndOpen(context, {
+      name: 'Wrong token',
+      secureJsonData: { bearerToken: 'not-the-token' },
+    });
     const text = await saveAndTest(page);
     expect(/rejected the bearer token/i.test(text), `the token message is shown, got: ${text}`);
   },
@@ -54,7 +60,10 @@ test(
 test(
   'Save & test against an unreachable URL names reachability as the cause',
   async (context) => {
-    const { page } = await createAndOpen(context, { name: 'Unreachable', jsonData: { clusterUrl: 'https://127.0.0.1:1' } });
+    const { page } = await createAndOpen(context, {
+      name: 'Unreachable',
+      jsonData: { clusterUrl: 'https://127.0.0.1:1' },
+    });
     const text = await saveAndTest(page);
     expect(/could not reach https:\/\/127\.0\.0\.1:1/i.test(text), `the reachability message is shown, got: ${text}`);
   },
@@ -70,20 +79,29 @@ test(
     const attempt = async (role: 'Viewer' | 'Editor', route: { path: string; method?: string }) => {
       await context.request.get(`/?role=${role}`);
       const method = !route.method || route.method === '*' ? 'PATCH' : route.method;
-      return context.request.fetch(`/api/datasources/proxy/uid/${uid}/${route.path}/api/v1/namespaces/default/configmaps/e2e-absent`, {
-        method,
-        headers: { 'content-type': 'application/merge-patch+json' },
-        data: method === 'DELETE' ? undefined : '{}',
-      });
+      return context.request.fetch(
+        `/api/datasources/proxy/uid/${uid}/${route.path}/api/v1/namespaces/default/configmaps/e2e-absent`,
+        {
+          method,
+          headers: { 'content-type': 'application/merge-patch+json' },
+          data: method === 'DELETE' ? undefined : '{}',
+        }
+      );
     };
     for (const route of writeRoutes) {
       const viewer = await attempt('Viewer', route);
       expect(viewer.status() === 403, `Viewer ${route.method} ${route.path} → ${viewer.status()}`);
-      expect(((await viewer.json()) as { message: string }).message === 'plugin proxy route access denied', 'Grafana\'s denial message');
+      expect(
+        ((await viewer.json()) as { message: string }).message === 'plugin proxy route access denied',
+        "Grafana's denial message"
+      );
       // Through Grafana's gate the cluster answers itself (a Kubernetes Status: not found, or forbidden by its RBAC).
       const editor = await attempt('Editor', route);
       const body = await editor.text();
-      expect(/"kind":\s*"Status"/.test(body), `Editor ${route.method} ${route.path} reaches the cluster: ${editor.status()} ${body.slice(0, 200)}`);
+      expect(
+        /"kind":\s*"Status"/.test(body),
+        `Editor ${route.method} ${route.path} reaches the cluster: ${editor.status()} ${body.slice(0, 200)}`
+      );
     }
   },
   { simulator: true }
@@ -92,12 +110,21 @@ test(
 test(
   'no response and no page source carries the bearer token or a private key',
   async (context) => {
-    const privateKey = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-e2e-canary\n-----END PRIVATE KEY-----';
+    const privateKey =
+      '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-e2e-canary\n-----END PRIVATE KEY-----';
     const token = context.stack!.token;
-    const { uid, page } = await createAndOpen(context, { name: 'Secrets', secureJsonData: { tlsClientKey: privateKey, tlsClientCert: 'unused' } });
+    const { uid, page } = await createAndOpen(context, {
+      name: 'Secrets',
+      secureJsonData: { tlsClientKey: privateKey, tlsClientCert: 'unused' },
+    });
     await saveAndTest(page);
     const pages = [page];
-    for (const pathname of ['/a/kubeatlas-kubernetes-app', `/sandbox/query/${uid}`, '/plugins/kubeatlas-kubernetes-app', '/connections/datasources']) {
+    for (const pathname of [
+      '/a/kubeatlas-kubernetes-app',
+      `/sandbox/query/${uid}`,
+      '/plugins/kubeatlas-kubernetes-app',
+      '/connections/datasources',
+    ]) {
       const opened = await context.open(pathname, { role: 'Admin' });
       await opened.waitForLoadState('networkidle');
       pages.push(opened);

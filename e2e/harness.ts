@@ -112,7 +112,11 @@ export class Environment {
       }
       const log = fs.createWriteStream(path.join(artifactsDir, 'stack.log'));
       try {
-        this.stack = await startStack({ scrapeIntervalSeconds: 2, simulatorArgs: SERVICE_ACCOUNT_ARGS, log: (line) => log.write(`${line}\n`) });
+        this.stack = await startStack({
+          scrapeIntervalSeconds: 2,
+          simulatorArgs: SERVICE_ACCOUNT_ARGS,
+          log: (line) => log.write(`${line}\n`),
+        });
       } catch (error) {
         this.stackFailure = new Error(`The simulator stack did not start: ${(error as Error).message}`);
         throw this.stackFailure;
@@ -121,7 +125,9 @@ export class Environment {
       this.sandbox = undefined;
     }
     if (!this.sandbox) {
-      this.sandbox = await startSandbox({ env: { ...process.env, ...(this.stack ? provisioningEnv(this.stack) : {}) } });
+      this.sandbox = await startSandbox({
+        env: { ...process.env, ...(this.stack ? provisioningEnv(this.stack) : {}) },
+      });
     }
     return this.sandbox;
   }
@@ -148,7 +154,8 @@ export class Environment {
     const pages: Page[] = [];
     const responses: ReceivedResponse[] = [];
     const expected = registered.options.expectHttpErrors ?? [];
-    const isExpected = (url: string, status: number) => expected.some(([pattern, code]) => code === status && pattern.test(url));
+    const isExpected = (url: string, status: number) =>
+      expected.some(([pattern, code]) => code === status && pattern.test(url));
     const pending: Array<Promise<void>> = [];
 
     context.on('response', (response) => {
@@ -179,7 +186,9 @@ export class Environment {
       });
     });
 
-    const slug = `${path.basename(registered.file, '.e2e.ts')}-${registered.name}`.replace(/[^\w-]+/g, '-').slice(0, 90);
+    const slug = `${path.basename(registered.file, '.e2e.ts')}-${registered.name}`
+      .replace(/[^\w-]+/g, '-')
+      .slice(0, 90);
     const testContext: TestContext = {
       sandbox,
       stack: this.stack,
@@ -217,12 +226,16 @@ export class Environment {
       failure = error as Error;
     }
     // Let late errors and bodies arrive before judging.
-    await Promise.all(pages.map((page) => page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined)));
+    await Promise.all(
+      pages.map((page) => page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined))
+    );
     await Promise.all(pending);
     fs.mkdirSync(artifactsDir, { recursive: true });
     for (const [index, page] of pages.entries()) {
       if (!page.isClosed()) {
-        await page.screenshot({ path: path.join(artifactsDir, `${slug}-${index + 1}.png`), fullPage: true }).catch(() => undefined);
+        await page
+          .screenshot({ path: path.join(artifactsDir, `${slug}-${index + 1}.png`), fullPage: true })
+          .catch(() => undefined);
       }
     }
     await context.close();

@@ -35,7 +35,9 @@ async function main(): Promise<number> {
         console.log(`ok   ${label} (${Date.now() - started} ms)`);
       } catch (error) {
         failed++;
-        console.log(`FAIL ${label} (${Date.now() - started} ms)\n     ${(error as Error).message.replace(/\n/g, '\n     ')}`);
+        console.log(
+          `FAIL ${label} (${Date.now() - started} ms)\n     ${(error as Error).message.replace(/\n/g, '\n     ')}`
+        );
       }
     }
   } finally {

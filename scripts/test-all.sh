@@ -17,6 +17,7 @@ step "unit and integration tests (jest)" npm test --silent
 step "simulator API: kubectl 1.32 and 1.20, client-node" npx tsx simulator/test/kubectl-check.ts
 step "simulator metrics scraped by real Prometheus" npx tsx simulator/test/prometheus-check.ts
 step "build" npm run --silent build
+step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, simulator stack" npm run --silent e2e
 step "dashboards against real Prometheus (simulator + node-exporter)" npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
 step "package" npm run --silent package
 step "validate (schema, levitate, zip layout, plugincheck2)" npm run --silent validate

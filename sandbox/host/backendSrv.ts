@@ -131,10 +131,23 @@ export class SandboxBackendSrv {
     return new Observable<FetchResponse<Uint8Array | undefined>>((subscriber) => {
       const controller = new AbortController();
       window
-        .fetch(requestUrl(options), { method: options.method ?? 'GET', credentials: 'same-origin', signal: controller.signal })
+        .fetch(requestUrl(options), {
+          method: options.method ?? 'GET',
+          credentials: 'same-origin',
+          signal: controller.signal,
+        })
         .then(async (response) => {
           const reader = response.body?.getReader();
-          const base = { status: response.status, statusText: response.statusText, ok: response.ok, headers: response.headers, redirected: response.redirected, type: response.type, url: response.url, config: options };
+          const base = {
+            status: response.status,
+            statusText: response.statusText,
+            ok: response.ok,
+            headers: response.headers,
+            redirected: response.redirected,
+            type: response.type,
+            url: response.url,
+            config: options,
+          };
           if (!reader) {
             subscriber.next({ ...base, data: undefined });
             subscriber.complete();
@@ -151,7 +164,12 @@ export class SandboxBackendSrv {
         })
         .catch((error: Error) => {
           if (!controller.signal.aborted) {
-            subscriber.error({ status: 0, statusText: error.message, data: { message: error.message }, config: options });
+            subscriber.error({
+              status: 0,
+              statusText: error.message,
+              data: { message: error.message },
+              config: options,
+            });
           }
         });
       return () => controller.abort();
@@ -166,7 +184,12 @@ export class SandboxBackendSrv {
     return lastValueFrom(this.fetch<T>(options));
   }
 
-  get<T = unknown>(url: string, params?: Record<string, unknown>, requestId?: string, options?: Partial<BackendSrvRequest>): Promise<T> {
+  get<T = unknown>(
+    url: string,
+    params?: Record<string, unknown>,
+    requestId?: string,
+    options?: Partial<BackendSrvRequest>
+  ): Promise<T> {
     return this.request<T>({ ...options, method: 'GET', url, params, requestId });
   }
 

@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Route, Router, Routes } from 'react-router-dom';
 import { ThemeContext } from '@grafana/data';
-import { config, locationService, setBackendSrv, type BackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
+import {
+  config,
+  locationService,
+  setBackendSrv,
+  type BackendSrv,
+  setDataSourceSrv,
+  setTemplateSrv,
+} from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import { SandboxBackendSrv } from './backendSrv';
 import { SandboxDataSourceSrv, getTemplateSrvInstance } from './services';

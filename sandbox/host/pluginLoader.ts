@@ -35,7 +35,9 @@ const cache = new Map<string, Promise<Record<string, unknown>>>();
 /** plugin_loader importPluginModule: `${appSubUrl}/${meta.module}` with a version cache-buster. */
 export function importPluginModule(modulePath: string, version?: string): Promise<Record<string, unknown>> {
   if (!modulePath.startsWith('public/plugins/')) {
-    return Promise.reject(new Error(`The sandbox runs only the built plugins under public/plugins/, not ${modulePath}`));
+    return Promise.reject(
+      new Error(`The sandbox runs only the built plugins under public/plugins/, not ${modulePath}`)
+    );
   }
   const url = `${window.location.origin}/${modulePath}${version ? `?_cache=${encodeURIComponent(version)}` : ''}`;
   let loading = cache.get(url);
@@ -64,7 +66,10 @@ export async function importAppPlugin(meta: AppPluginMeta): Promise<AppPlugin> {
 
 /** public/app/features/plugins/plugin_loader.ts importDataSourcePlugin. */
 export async function importDataSourcePlugin(meta: DataSourcePluginMeta): Promise<DataSourcePlugin<DataSourceApi>> {
-  const plugin = exportedPlugin<DataSourcePlugin<DataSourceApi>>(await importPluginModule(meta.module, meta.info.version), meta.module);
+  const plugin = exportedPlugin<DataSourcePlugin<DataSourceApi>>(
+    await importPluginModule(meta.module, meta.info.version),
+    meta.module
+  );
   plugin.meta = meta;
   return plugin;
 }

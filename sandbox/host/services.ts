@@ -6,7 +6,13 @@ import {
   type TypedVariableModel,
   type DataSourcePluginMeta,
 } from '@grafana/data';
-import { config, getBackendSrv, type DataSourceSrv, type GetDataSourceListFilters, type TemplateSrv } from '@grafana/runtime';
+import {
+  config,
+  getBackendSrv,
+  type DataSourceSrv,
+  type GetDataSourceListFilters,
+  type TemplateSrv,
+} from '@grafana/runtime';
 import { importDataSourcePlugin } from './pluginLoader';
 
 /**
@@ -22,7 +28,10 @@ export class SandboxDataSourceSrv implements DataSourceSrv {
     return Object.values(config.datasources);
   }
 
-  getInstanceSettings(ref?: DataSourceRef | string | null, scopedVars?: ScopedVars): DataSourceInstanceSettings | undefined {
+  getInstanceSettings(
+    ref?: DataSourceRef | string | null,
+    scopedVars?: ScopedVars
+  ): DataSourceInstanceSettings | undefined {
     const key = typeof ref === 'string' ? getTemplateSrvInstance().replace(ref, scopedVars) : ref?.uid;
     if (key === undefined || key === null || key === 'default') {
       return config.datasources[config.defaultDatasource];
@@ -43,7 +52,10 @@ export class SandboxDataSourceSrv implements DataSourceSrv {
         if (filters.logs && !meta.logs) {
           return false;
         }
-        if (filters.type && (Array.isArray(filters.type) ? !filters.type.includes(settings.type) : filters.type !== settings.type)) {
+        if (
+          filters.type &&
+          (Array.isArray(filters.type) ? !filters.type.includes(settings.type) : filters.type !== settings.type)
+        ) {
           return false;
         }
         if (filters.pluginId && filters.pluginId !== settings.meta.id) {
@@ -62,7 +74,9 @@ export class SandboxDataSourceSrv implements DataSourceSrv {
     let instance = this.instances.get(settings.uid);
     if (!instance) {
       instance = importDataSourcePlugin(settings.meta as DataSourcePluginMeta).then((plugin) => {
-        const DataSourceClass = plugin.DataSourceClass as unknown as new (s: DataSourceInstanceSettings) => DataSourceApi;
+        const DataSourceClass = plugin.DataSourceClass as unknown as new (
+          s: DataSourceInstanceSettings
+        ) => DataSourceApi;
         const api = new DataSourceClass(settings);
         api.components = plugin.components;
         api.meta = settings.meta as DataSourcePluginMeta;
@@ -75,7 +89,9 @@ export class SandboxDataSourceSrv implements DataSourceSrv {
   }
 
   async reload(): Promise<void> {
-    const settings = await getBackendSrv().get<{ datasources: typeof config.datasources; defaultDatasource: string }>('/api/frontend/settings');
+    const settings = await getBackendSrv().get<{ datasources: typeof config.datasources; defaultDatasource: string }>(
+      '/api/frontend/settings'
+    );
     config.datasources = settings.datasources;
     config.defaultDatasource = settings.defaultDatasource;
     this.instances.clear();
@@ -129,27 +145,36 @@ export class SandboxTemplateSrv implements TemplateSrv {
     if (!target) {
       return target ?? '';
     }
-    return target.replace(/\$(\w+)|\$\{(\w+)(?::([\w]+))?\}|\[\[(\w+)\]\]/g, (whole, a?: string, b?: string, inlineFormat?: string, c?: string) => {
-      const values = this.lookup((a ?? b ?? c)!, scopedVars);
-      if (!values) {
-        return whole;
+    return target.replace(
+      /\$(\w+)|\$\{(\w+)(?::([\w]+))?\}|\[\[(\w+)\]\]/g,
+      (whole, a?: string, b?: string, inlineFormat?: string, c?: string) => {
+        const values = this.lookup((a ?? b ?? c)!, scopedVars);
+        if (!values) {
+          return whole;
+        }
+        const chosen = inlineFormat ?? format;
+        if (typeof chosen === 'function') {
+          return String(chosen(values.length === 1 ? values[0] : values));
+        }
+        switch (chosen) {
+          case 'regex':
+            return values.length === 1
+              ? values[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+              : `(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+          case 'pipe':
+            return values.join('|');
+          case 'json':
+            return JSON.stringify(values.length === 1 ? values[0] : values);
+          case 'csv':
+          default:
+            return values.length === 1
+              ? values[0]
+              : values.length > 1 && chosen === undefined
+                ? `{${values.join(',')}}`
+                : values.join(',');
+        }
       }
-      const chosen = inlineFormat ?? format;
-      if (typeof chosen === 'function') {
-        return String(chosen(values.length === 1 ? values[0] : values));
-      }
-      switch (chosen) {
-        case 'regex':
-          return values.length === 1 ? values[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : `(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
-        case 'pipe':
-          return values.join('|');
-        case 'json':
-          return JSON.stringify(values.length === 1 ? values[0] : values);
-        case 'csv':
-        default:
-          return values.length === 1 ? values[0] : values.length > 1 && chosen === undefined ? `{${values.join(',')}}` : values.join(',');
-      }
-    });
+    );
   }
 
   containsTemplate(target?: string): boolean {

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { extractProxyPath, GRAFANA_VERSION, proxyDatasourceRequest, roleIncludes, writeJsonError, type OrgRole, type ProxyUser } from './dsProxy';
+import {
+  extractProxyPath,
+  GRAFANA_VERSION,
+  proxyDatasourceRequest,
+  roleIncludes,
+  writeJsonError,
+  type OrgRole,
+  type ProxyUser,
+} from './dsProxy';
 import { loadPlugins, type LoadedPlugin } from './plugins';
 import type { Provisioning, StoredAppSettings, StoredDataSource } from './provisioning';
 import { repoRoot } from './paths';
@@ -70,7 +78,11 @@ async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, u
 
 /** Only the names of the secure fields ever leave the server (pkg/api/dtos/datasource.go SecureJsonFields). */
 const secureJsonFields = (secure: Record<string, string>) =>
-  Object.fromEntries(Object.entries(secure).filter(([, value]) => value !== '').map(([key]) => [key, true]));
+  Object.fromEntries(
+    Object.entries(secure)
+      .filter(([, value]) => value !== '')
+      .map(([key]) => [key, true])
+  );
 
 const INTER_WEIGHTS: Record<string, number> = { Light: 300, Regular: 400, Medium: 500, SemiBold: 600, Bold: 700 };
 
@@ -82,11 +94,19 @@ const INTER_WEIGHTS: Record<string, number> = { Light: 300, Regular: 400, Medium
 function grafanaAsset(pathname: string): string | undefined {
   const icon = /^\/public\/img\/icons\/(unicons|solid)\/([\w-]+)\.svg$/.exec(pathname);
   if (icon) {
-    return path.join(repoRoot, 'node_modules/@iconscout/unicons/svg', icon[1] === 'unicons' ? 'line' : 'solid', `${icon[2]}.svg`);
+    return path.join(
+      repoRoot,
+      'node_modules/@iconscout/unicons/svg',
+      icon[1] === 'unicons' ? 'line' : 'solid',
+      `${icon[2]}.svg`
+    );
   }
   const font = /^\/public\/fonts\/inter\/Inter-(\w+)\.woff2$/.exec(pathname);
   if (font && INTER_WEIGHTS[font[1]]) {
-    return path.join(repoRoot, `node_modules/@fontsource/inter/files/inter-latin-${INTER_WEIGHTS[font[1]]}-normal.woff2`);
+    return path.join(
+      repoRoot,
+      `node_modules/@fontsource/inter/files/inter-latin-${INTER_WEIGHTS[font[1]]}-normal.woff2`
+    );
   }
   if (/^\/public\/fonts\/roboto\/[\w-]+\.woff2$/.test(pathname)) {
     return path.join(repoRoot, 'node_modules/@fontsource/roboto-mono/files/roboto-mono-latin-400-normal.woff2');
@@ -97,7 +117,9 @@ function grafanaAsset(pathname: string): string | undefined {
 export function createSandboxServer(options: SandboxOptions): http.Server {
   const plugins = loadPlugins(options.distDir);
   const datasources: StoredDataSource[] = options.provisioning.datasources.map((ds) => structuredClone(ds));
-  const appSettings = new Map<string, StoredAppSettings>(options.provisioning.apps.map((app) => [app.pluginId, structuredClone(app)]));
+  const appSettings = new Map<string, StoredAppSettings>(
+    options.provisioning.apps.map((app) => [app.pluginId, structuredClone(app)])
+  );
   const defaultRole = options.defaultRole ?? 'Admin';
 
   const pluginMeta = (plugin: LoadedPlugin) => ({
@@ -145,7 +167,13 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     const apps: Record<string, unknown> = {};
     for (const plugin of plugins.values()) {
       if (plugin.json.type === 'app') {
-        apps[plugin.json.id] = { id: plugin.json.id, path: plugin.module, version: plugin.json.info.version, preload: false, angular: { detected: false } };
+        apps[plugin.json.id] = {
+          id: plugin.json.id,
+          path: plugin.module,
+          version: plugin.json.info.version,
+          preload: false,
+          angular: { detected: false },
+        };
       }
     }
     return {
@@ -155,7 +183,14 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       defaultDatasource: datasources.find((ds) => ds.isDefault)?.name ?? datasources[0]?.name ?? '',
       apps,
       panels: {},
-      buildInfo: { version: GRAFANA_VERSION, commit: 'sandbox', env: 'production', edition: 'Open Source', latestVersion: '', hasUpdate: false },
+      buildInfo: {
+        version: GRAFANA_VERSION,
+        commit: 'sandbox',
+        env: 'production',
+        edition: 'Open Source',
+        latestVersion: '',
+        hasUpdate: false,
+      },
       featureToggles: {},
       rbacEnabled: true,
       viewersCanEdit: false,
@@ -175,13 +210,20 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     (plugin.json.includes ?? [])
       .filter((include) => include.type === 'dashboard' && include.path && plugin.dir)
       .map((include) => {
-        const json = JSON.parse(fs.readFileSync(path.join(plugin.dir!, include.path!), 'utf8')) as { uid: string; title: string; revision?: number };
+        const json = JSON.parse(fs.readFileSync(path.join(plugin.dir!, include.path!), 'utf8')) as {
+          uid: string;
+          title: string;
+          revision?: number;
+        };
         return { uid: json.uid, title: json.title, revision: json.revision ?? 1, path: include.path! };
       });
   const importedDashboards = new Map<string, BundledDashboard & { pluginId: string }>();
   const dashboardListEntry = (plugin: LoadedPlugin, dashboard: BundledDashboard) => {
     const imported = importedDashboards.get(dashboard.uid);
-    const slug = dashboard.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = dashboard.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     return {
       pluginId: plugin.json.id,
       uid: dashboard.uid,
@@ -276,7 +318,11 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     <script src="/public/build/sandbox-host.js"></script>
   </body>
 </html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(setCookies.length ? { 'set-cookie': setCookies } : {}) });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(setCookies.length ? { 'set-cookie': setCookies } : {}),
+    });
     res.end(html);
   };
 
@@ -307,7 +353,11 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
 
   const requireAdmin = (res: http.ServerResponse, user: ProxyUser): boolean => {
     if (!roleIncludes(user.orgRole, 'Admin')) {
-      writeJsonError(res, 403, 'You\'ll need additional permissions to perform this action. Permissions needed: datasources:write');
+      writeJsonError(
+        res,
+        403,
+        "You'll need additional permissions to perform this action. Permissions needed: datasources:write"
+      );
       return false;
     }
     return true;
@@ -380,7 +430,12 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
           readOnly: false,
         };
         datasources.push(ds);
-        return sendJson(res, 200, { datasource: datasourceDto(ds), id: ds.id, message: 'Datasource added', name: ds.name });
+        return sendJson(res, 200, {
+          datasource: datasourceDto(ds),
+          id: ds.id,
+          message: 'Datasource added',
+          name: ds.name,
+        });
       }
     }
 
@@ -403,7 +458,11 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
         }
         const body = await readJsonBody(req);
         if (typeof body.version === 'number' && body.version < ds.version) {
-          return writeJsonError(res, 409, 'Datasource has already been updated by someone else. Please reload and try again');
+          return writeJsonError(
+            res,
+            409,
+            'Datasource has already been updated by someone else. Please reload and try again'
+          );
         }
         // Secrets not sent are kept; sent ones (even empty, the reset case) replace the stored value.
         const secure = { ...ds.secureJsonData, ...((body.secureJsonData as Record<string, string>) ?? {}) };
@@ -419,7 +478,12 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
           secureJsonData: secure,
           version: ds.version + 1,
         });
-        return sendJson(res, 200, { datasource: datasourceDto(ds), id: ds.id, message: 'Datasource updated', name: ds.name });
+        return sendJson(res, 200, {
+          datasource: datasourceDto(ds),
+          id: ds.id,
+          message: 'Datasource updated',
+          name: ds.name,
+        });
       }
       if (method === 'DELETE') {
         if (!requireAdmin(res, user)) {
@@ -439,11 +503,19 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       if (!plugin || (plugin.json.type === 'app' && !appSettings.get(plugin.json.id)?.enabled)) {
         return writeJsonError(res, 404, 'Plugin not found, no installed plugin with that id');
       }
-      return sendJson(res, 200, bundledDashboards(plugin).map((dashboard) => dashboardListEntry(plugin, dashboard)));
+      return sendJson(
+        res,
+        200,
+        bundledDashboards(plugin).map((dashboard) => dashboardListEntry(plugin, dashboard))
+      );
     }
     if (rawPath === '/api/dashboards/import' && method === 'POST') {
       if (!roleIncludes(user.orgRole, 'Editor')) {
-        return writeJsonError(res, 403, 'You\'ll need additional permissions to perform this action. Permissions needed: dashboards:create');
+        return writeJsonError(
+          res,
+          403,
+          "You'll need additional permissions to perform this action. Permissions needed: dashboards:create"
+        );
       }
       const body = await readJsonBody(req);
       const plugin = plugins.get(String(body.pluginId));
@@ -469,10 +541,20 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       }
       if (method === 'POST') {
         if (!roleIncludes(user.orgRole, 'Admin')) {
-          return writeJsonError(res, 403, 'You\'ll need additional permissions to perform this action. Permissions needed: plugins:write');
+          return writeJsonError(
+            res,
+            403,
+            "You'll need additional permissions to perform this action. Permissions needed: plugins:write"
+          );
         }
         const body = await readJsonBody(req);
-        const stored = appSettings.get(plugin.json.id) ?? { pluginId: plugin.json.id, enabled: false, pinned: false, jsonData: {}, secureJsonData: {} };
+        const stored = appSettings.get(plugin.json.id) ?? {
+          pluginId: plugin.json.id,
+          enabled: false,
+          pinned: false,
+          jsonData: {},
+          secureJsonData: {},
+        };
         appSettings.set(plugin.json.id, {
           ...stored,
           enabled: typeof body.enabled === 'boolean' ? body.enabled : stored.enabled,

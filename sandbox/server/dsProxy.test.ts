@@ -94,10 +94,60 @@ function openssl(args: string[], cwd: string) {
 }
 
 function makeCertificates(dir: string) {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca'], dir);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=cluster.test'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=test-ca',
+    ],
+    dir
+  );
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=cluster.test',
+    ],
+    dir
+  );
   fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=DNS:cluster.test\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    ],
+    dir
+  );
   const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
   return { ca: read('ca.pem'), cert: read('server.pem'), key: read('server.key') };
 }
@@ -176,7 +226,12 @@ describe('datasource proxy against local upstreams', () => {
         ],
       })
     );
-    const datasource = (uid: string, url: string, jsonData: Record<string, unknown>, secure: Record<string, string> = {}): StoredDataSource => ({
+    const datasource = (
+      uid: string,
+      url: string,
+      jsonData: Record<string, unknown>,
+      secure: Record<string, string> = {}
+    ): StoredDataSource => ({
       id: 0,
       uid,
       orgId: 1,
@@ -203,9 +258,19 @@ describe('datasource proxy against local upstreams', () => {
       provisioning: {
         apps: [],
         datasources: [
-          datasource('plain', `${plainUrl}/root`, { clusterUrl: plainUrl, label: 'x' }, { bearerToken: 'route-secret' }),
+          datasource(
+            'plain',
+            `${plainUrl}/root`,
+            { clusterUrl: plainUrl, label: 'x' },
+            { bearerToken: 'route-secret' }
+          ),
           datasource('verify', '', { clusterUrl: tlsUrl }, { bearerToken: 'route-secret' }),
-          datasource('with-ca', '', { clusterUrl: tlsUrl, tlsAuthWithCACert: true, serverName: 'cluster.test' }, { tlsCACert: certs.ca }),
+          datasource(
+            'with-ca',
+            '',
+            { clusterUrl: tlsUrl, tlsAuthWithCACert: true, serverName: 'cluster.test' },
+            { tlsCACert: certs.ca }
+          ),
           datasource('skip-verify', '', { clusterUrl: tlsUrl, tlsSkipVerify: true }),
           datasource('closed', '', { clusterUrl: `http://127.0.0.1:${closedPort}` }),
           datasource('fast-timeout', plainUrl, { clusterUrl: plainUrl, timeout: 1 }),
@@ -227,7 +292,10 @@ describe('datasource proxy against local upstreams', () => {
   const call = (pathname: string, init: RequestInit & { role?: OrgRole } = {}) =>
     fetch(`${sandboxUrl}${pathname}`, {
       ...init,
-      headers: { cookie: `grafana_sandbox_role=${init.role ?? 'Viewer'}; grafana_session=abc`, ...(init.headers as Record<string, string>) },
+      headers: {
+        cookie: `grafana_sandbox_role=${init.role ?? 'Viewer'}; grafana_session=abc`,
+        ...(init.headers as Record<string, string>),
+      },
     });
 
   it('a matched route gets the templated url, sorted urlParams and headers that override the incoming ones', async () => {
@@ -257,7 +325,11 @@ describe('datasource proxy against local upstreams', () => {
     const denied = await call('/api/datasources/proxy/uid/plain/write', { method: 'POST', body: '{}', role: 'Viewer' });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({ message: 'plugin proxy route access denied' });
-    const allowed = await call('/api/datasources/proxy/uid/plain/write', { method: 'POST', body: '{}', role: 'Editor' });
+    const allowed = await call('/api/datasources/proxy/uid/plain/write', {
+      method: 'POST',
+      body: '{}',
+      role: 'Editor',
+    });
     expect(allowed.status).toBe(200);
     expect(seen.method).toBe('POST');
   });
@@ -287,7 +359,10 @@ describe('datasource proxy against local upstreams', () => {
   });
 
   it('unmatched writes to a Prometheus datasource are refused', async () => {
-    const response = await call('/api/datasources/proxy/uid/prom/api/v1/admin/tsdb/delete_series', { method: 'PUT', role: 'Admin' });
+    const response = await call('/api/datasources/proxy/uid/prom/api/v1/admin/tsdb/delete_series', {
+      method: 'PUT',
+      role: 'Admin',
+    });
     expect(response.status).toBe(403);
   });
 
@@ -297,7 +372,11 @@ describe('datasource proxy against local upstreams', () => {
     expect(text).not.toContain('route-secret');
     const dto = JSON.parse(text);
     expect(dto.secureJsonFields).toEqual({ bearerToken: true });
-    const viewerPut = await call('/api/datasources/uid/plain', { method: 'PUT', body: JSON.stringify(dto), role: 'Viewer' });
+    const viewerPut = await call('/api/datasources/uid/plain', {
+      method: 'PUT',
+      body: JSON.stringify(dto),
+      role: 'Viewer',
+    });
     expect(viewerPut.status).toBe(403);
     const put = await call('/api/datasources/uid/plain', {
       method: 'PUT',
@@ -321,9 +400,17 @@ describe('provisioning files', () => {
       path.join(dir, 'datasources/ds.yaml'),
       'apiVersion: 1\ndatasources:\n  - name: Cluster\n    uid: c1\n    type: t\n    jsonData:\n      clusterUrl: ${URL}\n    secureJsonData:\n      bearerToken: $TOKEN\n'
     );
-    fs.writeFileSync(path.join(dir, 'plugins/app.yaml'), 'apiVersion: 1\napps:\n  - type: my-app\n    jsonData:\n      a: 1\n');
+    fs.writeFileSync(
+      path.join(dir, 'plugins/app.yaml'),
+      'apiVersion: 1\napps:\n  - type: my-app\n    jsonData:\n      a: 1\n'
+    );
     const loaded = loadProvisioning(dir, { URL: 'https://c', TOKEN: 'tok' });
-    expect(loaded.datasources[0]).toMatchObject({ uid: 'c1', readOnly: true, jsonData: { clusterUrl: 'https://c' }, secureJsonData: { bearerToken: 'tok' } });
+    expect(loaded.datasources[0]).toMatchObject({
+      uid: 'c1',
+      readOnly: true,
+      jsonData: { clusterUrl: 'https://c' },
+      secureJsonData: { bearerToken: 'tok' },
+    });
     expect(loaded.apps[0]).toMatchObject({ pluginId: 'my-app', enabled: true, jsonData: { a: 1 } });
   });
 });

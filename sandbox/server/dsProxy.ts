@@ -95,9 +95,7 @@ export function cleanRelativePath(input: string): string {
 }
 
 export type RouteDecision =
-  | { kind: 'route'; route: PluginRoute }
-  | { kind: 'denied'; message: string }
-  | { kind: 'none' };
+  { kind: 'route'; route: PluginRoute } | { kind: 'denied'; message: string } | { kind: 'none' };
 
 export function selectRoute(
   routes: PluginRoute[],
@@ -265,7 +263,9 @@ export function buildUpstreamRequest({
   delete headers['x-forwarded-port'];
   delete headers['x-forwarded-proto'];
   if (remoteAddress) {
-    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${remoteAddress}` : remoteAddress;
+    headers['x-forwarded-for'] = headers['x-forwarded-for']
+      ? `${headers['x-forwarded-for']}, ${remoteAddress}`
+      : remoteAddress;
   }
 
   let body: string | undefined;
@@ -331,10 +331,19 @@ export interface ProxyContext {
   user: ProxyUser;
 }
 
-const PROMETHEUS_TYPES = ['prometheus', 'grafana-amazonprometheus-datasource', 'grafana-azureprometheus-datasource', 'loki'];
+const PROMETHEUS_TYPES = [
+  'prometheus',
+  'grafana-amazonprometheus-datasource',
+  'grafana-azureprometheus-datasource',
+  'loki',
+];
 
 /** Proxies one browser request; resolves when the response has been fully sent (or the client went away). */
-export function proxyDatasourceRequest(req: http.IncomingMessage, res: http.ServerResponse, context: ProxyContext): Promise<void> {
+export function proxyDatasourceRequest(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  context: ProxyContext
+): Promise<void> {
   const { ds, routes, proxyPath, rawQuery, user } = context;
   const method = req.method ?? 'GET';
   const decision = selectRoute(routes, proxyPath, method, user, context.pluginRoles);
@@ -367,7 +376,10 @@ export function proxyDatasourceRequest(req: http.IncomingMessage, res: http.Serv
     const transport = upstream.url.protocol === 'https:' ? https : http;
     const outgoing = transport.request(upstream.url, {
       method,
-      headers: upstream.body !== undefined ? { ...upstream.headers, 'content-length': String(Buffer.byteLength(upstream.body)) } : upstream.headers,
+      headers:
+        upstream.body !== undefined
+          ? { ...upstream.headers, 'content-length': String(Buffer.byteLength(upstream.body)) }
+          : upstream.headers,
       ...(upstream.url.protocol === 'https:' ? upstreamAgentOptions(ds) : {}),
     });
     let timedOut = false;

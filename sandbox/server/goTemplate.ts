@@ -12,10 +12,13 @@ export interface TemplateData {
 const ACTION = /(\s*){{(-?)\s*(.*?)\s*(-?)}}(\s*)/gs;
 
 export function renderGoTemplate(text: string, data: TemplateData): string {
-  return text.replace(ACTION, (_match, before: string, trimLeft: string, body: string, trimRight: string, after: string) => {
-    const value = evaluatePipeline(body, data, text);
-    return `${trimLeft ? '' : before}${value}${trimRight ? '' : after}`;
-  });
+  return text.replace(
+    ACTION,
+    (_match, before: string, trimLeft: string, body: string, trimRight: string, after: string) => {
+      const value = evaluatePipeline(body, data, text);
+      return `${trimLeft ? '' : before}${value}${trimRight ? '' : after}`;
+    }
+  );
 }
 
 function evaluatePipeline(body: string, data: TemplateData, text: string): string {

@@ -58,7 +58,10 @@ function sharedDependenciesPlugin(names: string[]): Plugin {
   return {
     name: 'sandbox-shared-dependencies',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^sandbox:shared-dependencies$/ }, () => ({ path: 'shared-dependencies', namespace: 'sandbox' }));
+      pluginBuild.onResolve({ filter: /^sandbox:shared-dependencies$/ }, () => ({
+        path: 'shared-dependencies',
+        namespace: 'sandbox',
+      }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'sandbox' }, () => {
         const imports = names.map((name, index) => `import * as dep${index} from ${JSON.stringify(name)};`);
         const entries = names.map((name, index) =>
@@ -121,7 +124,15 @@ export async function buildHostBundle(outFile: string): Promise<SharedDependency
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     logLevel: 'error',
     // CSS imported by @grafana/ui's dependencies (monaco) lands in sandbox-host.css, its fonts and images beside it.
-    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.eot': 'file', '.png': 'file', '.svg': 'file', '.gif': 'file' },
+    loader: {
+      '.ttf': 'file',
+      '.woff': 'file',
+      '.woff2': 'file',
+      '.eot': 'file',
+      '.png': 'file',
+      '.svg': 'file',
+      '.gif': 'file',
+    },
     assetNames: '[name]-[hash]',
     plugins: [singleCopiesPlugin(), sharedDependenciesPlugin(shared.provided)],
   });

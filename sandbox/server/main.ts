@@ -30,7 +30,12 @@ async function main() {
   let stack: Stack | undefined;
   let env: Record<string, string | undefined> = process.env;
   if (!values['no-simulator']) {
-    stack = await startStack({ scenario: values.scenario, scrapeIntervalSeconds: 15, simulatorArgs: SERVICE_ACCOUNT_ARGS, log: () => undefined });
+    stack = await startStack({
+      scenario: values.scenario,
+      scrapeIntervalSeconds: 15,
+      simulatorArgs: SERVICE_ACCOUNT_ARGS,
+      log: () => undefined,
+    });
     env = { ...process.env, ...provisioningEnv(stack) };
     console.log(`simulator (${values.scenario}) on ${stack.apiUrl}, Prometheus on ${stack.prometheusUrl}`);
   }
@@ -41,7 +46,9 @@ async function main() {
     env,
     defaultRole: values.role as OrgRole,
   });
-  console.log(`sandbox on ${sandbox.url} (shared modules: ${sandbox.shared.provided.join(', ')}; not available: ${sandbox.shared.missing.join(', ') || 'none'})`);
+  console.log(
+    `sandbox on ${sandbox.url} (shared modules: ${sandbox.shared.provided.join(', ')}; not available: ${sandbox.shared.missing.join(', ') || 'none'})`
+  );
   const shutdown = async () => {
     await sandbox.stop();
     await stack?.stop();

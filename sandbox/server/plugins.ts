@@ -12,7 +12,15 @@ export interface PluginJson {
   type: 'app' | 'datasource' | 'panel';
   name: string;
   info: Record<string, unknown> & { version?: string; logos?: { small?: string; large?: string } };
-  includes?: Array<{ type: string; name: string; path?: string; role?: string; addToNav?: boolean; defaultNav?: boolean; action?: string }>;
+  includes?: Array<{
+    type: string;
+    name: string;
+    path?: string;
+    role?: string;
+    addToNav?: boolean;
+    defaultNav?: boolean;
+    action?: string;
+  }>;
   routes?: PluginRoute[];
   roles?: PluginRoleRegistration[];
   metrics?: boolean;
@@ -29,9 +37,13 @@ export interface LoadedPlugin {
 }
 
 // Grafana allow-lists the Prometheus API's POST endpoints for Viewers; writes elsewhere are rejected by ds_proxy.go.
-const PROMETHEUS_ROUTES: PluginRoute[] = ['api/v1/query', 'api/v1/query_range', 'api/v1/series', 'api/v1/labels', 'api/v1/query_exemplars'].map(
-  (routePath) => ({ method: 'POST', path: routePath, reqRole: 'Viewer' })
-);
+const PROMETHEUS_ROUTES: PluginRoute[] = [
+  'api/v1/query',
+  'api/v1/query_range',
+  'api/v1/series',
+  'api/v1/labels',
+  'api/v1/query_exemplars',
+].map((routePath) => ({ method: 'POST', path: routePath, reqRole: 'Viewer' }));
 
 const PROMETHEUS: LoadedPlugin = {
   json: {
@@ -53,7 +65,12 @@ export function loadPlugins(distDir: string): Map<string, LoadedPlugin> {
     const jsonFile = path.join(dir, 'plugin.json');
     if (fs.existsSync(jsonFile) && fs.existsSync(path.join(dir, 'module.js'))) {
       const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as PluginJson;
-      plugins.set(json.id, { json, dir, baseUrl: `public/plugins/${json.id}`, module: `public/plugins/${json.id}/module.js` });
+      plugins.set(json.id, {
+        json,
+        dir,
+        baseUrl: `public/plugins/${json.id}`,
+        module: `public/plugins/${json.id}/module.js`,
+      });
     }
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {
@@ -62,7 +79,9 @@ export function loadPlugins(distDir: string): Map<string, LoadedPlugin> {
     }
   };
   if (!fs.existsSync(path.join(distDir, 'plugin.json'))) {
-    throw new Error(`${distDir} holds no built plugin: run \`npm run build\` first (the sandbox serves dist/, never src/).`);
+    throw new Error(
+      `${distDir} holds no built plugin: run \`npm run build\` first (the sandbox serves dist/, never src/).`
+    );
   }
   visit(distDir);
   return plugins;

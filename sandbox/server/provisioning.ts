@@ -67,7 +67,10 @@ function expandGrafanaVars(value: string, env: Env, baseDir: string): string {
 
 /** Go's os.ExpandEnv: `${NAME}` or `$NAME` (identifier chars), unset variables become empty. */
 function expandEnv(value: string, env: Env): string {
-  return value.replace(/\$(?:\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_whole, braced?: string, bare?: string) => env[braced ?? bare ?? ''] ?? '');
+  return value.replace(
+    /\$(?:\{([^}]*)\}|([A-Za-z0-9_]+))/g,
+    (_whole, braced?: string, bare?: string) => env[braced ?? bare ?? ''] ?? ''
+  );
 }
 
 export function interpolateValue(value: string, env: Env = process.env, baseDir = process.cwd()): string {
@@ -107,9 +110,11 @@ function readYaml(file: string, env: Env): Record<string, unknown> {
   return interpolateDeep(parsed, env, process.cwd()) as Record<string, unknown>;
 }
 
-const asString = (value: unknown, fallback = ''): string => (value === undefined || value === null ? fallback : String(value));
+const asString = (value: unknown, fallback = ''): string =>
+  value === undefined || value === null ? fallback : String(value);
 const asBool = (value: unknown): boolean => value === true || value === 'true';
-const asObject = <T>(value: unknown): Record<string, T> => (value && typeof value === 'object' ? (value as Record<string, T>) : {});
+const asObject = <T>(value: unknown): Record<string, T> =>
+  value && typeof value === 'object' ? (value as Record<string, T>) : {};
 
 export function loadProvisioning(provisioningDir: string, env: Env = process.env): Provisioning {
   const datasources: StoredDataSource[] = [];

@@ -45,7 +45,10 @@ let hostBundle: Promise<SharedDependencyList> | undefined;
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   hostBundle ??= buildHostBundle(HOST_BUNDLE);
   const shared = await hostBundle;
-  const provisioning = loadProvisioning(options.provisioningDir ?? path.join(repoRoot, 'provisioning'), options.env ?? process.env);
+  const provisioning = loadProvisioning(
+    options.provisioningDir ?? path.join(repoRoot, 'provisioning'),
+    options.env ?? process.env
+  );
   const server = createSandboxServer({
     distDir: options.distDir ?? path.join(repoRoot, 'dist'),
     hostBundleFile: HOST_BUNDLE,

@@ -13,7 +13,11 @@ import { errorMessage, useAsync } from './useAsync';
 export function AppRootPage() {
   const { pluginId = '' } = useParams();
   const location = useLocation();
-  const { value: plugin, error, loading } = useAsync(async () => {
+  const {
+    value: plugin,
+    error,
+    loading,
+  } = useAsync(async () => {
     const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
     if (!meta.enabled) {
       throw new Error(`App not enabled: enable ${meta.name} on its configuration page first.`);
@@ -32,5 +36,13 @@ export function AppRootPage() {
     return <Alert title="No root app page component found" />;
   }
   const Root = plugin.root;
-  return <Root meta={plugin.meta} basename={`/a/${pluginId}`} onNavChanged={() => {}} query={query} path={location.pathname} />;
+  return (
+    <Root
+      meta={plugin.meta}
+      basename={`/a/${pluginId}`}
+      onNavChanged={() => {}}
+      query={query}
+      path={location.pathname}
+    />
+  );
 }

@@ -40,7 +40,11 @@ export function DataSourceEditPage() {
   const [settings, setSettings] = useState<DataSourceSettings>();
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult>();
-  const { value: plugin, error, loading } = useAsync(async () => {
+  const {
+    value: plugin,
+    error,
+    loading,
+  } = useAsync(async () => {
     const loaded = await getBackendSrv().get<DataSourceSettings>(`/api/datasources/uid/${uid}`);
     setSettings(loaded);
     const meta = await getBackendSrv().get<DataSourcePluginMeta>(`/api/plugins/${loaded.type}/settings`);
@@ -63,7 +67,10 @@ export function DataSourceEditPage() {
     setTesting(true);
     setResult(undefined);
     try {
-      const saved = await getBackendSrv().put<{ datasource: DataSourceSettings }>(`/api/datasources/uid/${uid}`, settings);
+      const saved = await getBackendSrv().put<{ datasource: DataSourceSettings }>(
+        `/api/datasources/uid/${uid}`,
+        settings
+      );
       setSettings(saved.datasource);
       await getDataSourceSrv().reload();
       const api = await getDataSourceSrv().get(uid);
@@ -72,7 +79,11 @@ export function DataSourceEditPage() {
         return;
       }
       const response = (await api.testDatasource()) as TestDataSourceResponse;
-      setResult({ status: response.status, message: response.message, details: (response.details as { message?: string })?.message });
+      setResult({
+        status: response.status,
+        message: response.message,
+        details: (response.details as { message?: string })?.message,
+      });
     } catch (failure) {
       setResult({ status: 'error', message: errorMessage(failure) });
     } finally {
@@ -99,17 +110,27 @@ export function DataSourceEditPage() {
       {ConfigEditor ? (
         <ConfigEditor options={settings} onOptionsChange={setSettings} />
       ) : (
-        <p>{config.datasources[settings.name]?.meta.name ?? settings.type} is a core Grafana datasource: its editor is not part of the sandbox.</p>
+        <p>
+          {config.datasources[settings.name]?.meta.name ?? settings.type} is a core Grafana datasource: its editor is
+          not part of the sandbox.
+        </p>
       )}
       {result && (
         <div data-testid={selectors.pages.DataSource.alert}>
-          <Alert severity={result.status === 'error' ? 'error' : result.status === 'warning' ? 'warning' : 'success'} title={result.message}>
+          <Alert
+            severity={result.status === 'error' ? 'error' : result.status === 'warning' ? 'warning' : 'success'}
+            title={result.message}
+          >
             {result.details}
           </Alert>
         </div>
       )}
       <Stack>
-        <Button data-testid={selectors.pages.DataSource.saveAndTest} disabled={readOnly || testing} onClick={saveAndTest}>
+        <Button
+          data-testid={selectors.pages.DataSource.saveAndTest}
+          disabled={readOnly || testing}
+          onClick={saveAndTest}
+        >
           {testing ? 'Testing…' : 'Save & test'}
         </Button>
         <Link to={`/sandbox/query/${uid}`}>Query</Link>

@@ -15,7 +15,8 @@ export function HomePage() {
         {Object.values(config.datasources).map((ds) => (
           <li key={ds.uid}>
             {ds.name} ({ds.type}): <Link to={`/connections/datasources/edit/${ds.uid}`}>settings</Link> ·{' '}
-            <Link to={`/sandbox/query/${ds.uid}`}>query</Link> · <Link to={`/sandbox/variables/${ds.uid}`}>variable query</Link>
+            <Link to={`/sandbox/query/${ds.uid}`}>query</Link> ·{' '}
+            <Link to={`/sandbox/variables/${ds.uid}`}>variable query</Link>
           </li>
         ))}
       </ul>

@@ -9,7 +9,11 @@ import { errorMessage, useAsync } from './useAsync';
 export function PluginConfigPage() {
   const { pluginId = '' } = useParams();
   const location = useLocation();
-  const { value: plugin, error, loading } = useAsync(async () => {
+  const {
+    value: plugin,
+    error,
+    loading,
+  } = useAsync(async () => {
     const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
     return importAppPlugin(meta);
   }, [pluginId]);

@@ -32,10 +32,15 @@ export function buildRequest<Q extends DataQuery>(targets: Q[], app: string): Da
   };
 }
 
-export async function runQuery<Q extends DataQuery>(api: DataSourceApi<Q>, request: DataQueryRequest<Q>): Promise<DataQueryResponse> {
+export async function runQuery<Q extends DataQuery>(
+  api: DataSourceApi<Q>,
+  request: DataQueryRequest<Q>
+): Promise<DataQueryResponse> {
   // @grafana/data types its own nested rxjs copy; at run time there is one (see sandbox/server/hostBundle.ts).
   const result: unknown = api.query(request);
-  return isObservable(result) ? lastValueFrom(result as Observable<DataQueryResponse>) : (result as Promise<DataQueryResponse>);
+  return isObservable(result)
+    ? lastValueFrom(result as Observable<DataQueryResponse>)
+    : (result as Promise<DataQueryResponse>);
 }
 
 export function FramesTable({ frames }: { frames: DataFrame[] }) {
@@ -95,7 +100,13 @@ export function QueryPage() {
     <section>
       <h1>Query {api.name}</h1>
       {QueryEditor ? (
-        <QueryEditor datasource={api} query={current} onChange={setQuery} onRunQuery={() => run()} app={CoreApp.Explore} />
+        <QueryEditor
+          datasource={api}
+          query={current}
+          onChange={setQuery}
+          onRunQuery={() => run()}
+          app={CoreApp.Explore}
+        />
       ) : (
         <p>This datasource has no query editor.</p>
       )}

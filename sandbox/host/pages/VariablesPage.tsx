@@ -1,7 +1,13 @@
 import { useState, type ComponentType } from 'react';
 import { useParams } from 'react-router-dom';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
-import { CoreApp, VariableSupportType, type DataQuery, type DataQueryResponse, type MetricFindValue } from '@grafana/data';
+import {
+  CoreApp,
+  VariableSupportType,
+  type DataQuery,
+  type DataQueryResponse,
+  type MetricFindValue,
+} from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { Alert, Button, Field, Input, LoadingPlaceholder } from '@grafana/ui';
 import { buildRequest, FramesTable, runQuery } from './QueryPage';
@@ -35,9 +41,16 @@ export function VariablesPage() {
     setResponse(undefined);
     try {
       if (support && type === VariableSupportType.Custom && 'query' in support && support.query) {
-        const request = buildRequest([{ refId: 'variable-query', ...(query as object) } as DataQuery], CoreApp.Dashboard);
+        const request = buildRequest(
+          [{ refId: 'variable-query', ...(query as object) } as DataQuery],
+          CoreApp.Dashboard
+        );
         const result: unknown = support.query(request);
-        setResponse(isObservable(result) ? await lastValueFrom(result as Observable<DataQueryResponse>) : await (result as Promise<DataQueryResponse>));
+        setResponse(
+          isObservable(result)
+            ? await lastValueFrom(result as Observable<DataQueryResponse>)
+            : await (result as Promise<DataQueryResponse>)
+        );
       } else if (support && type === VariableSupportType.Standard && 'toDataQuery' in support) {
         const dataQuery = support.toDataQuery({ refId: 'variable-query', ...(query as object) } as never);
         setResponse(await runQuery(api, buildRequest([dataQuery], CoreApp.Dashboard)));
@@ -51,7 +64,8 @@ export function VariablesPage() {
     }
   };
 
-  const Editor = support && 'editor' in support ? (support.editor as unknown as ComponentType<Record<string, unknown>>) : undefined;
+  const Editor =
+    support && 'editor' in support ? (support.editor as unknown as ComponentType<Record<string, unknown>>) : undefined;
   return (
     <section>
       <h1>Variable query on {api.name}</h1>
@@ -59,7 +73,10 @@ export function VariablesPage() {
         <Editor datasource={api} query={query ?? {}} onChange={setQuery} onRunQuery={run} />
       ) : (
         <Field label="Query">
-          <Input value={typeof query === 'string' ? query : ''} onChange={(event) => setQuery(event.currentTarget.value)} />
+          <Input
+            value={typeof query === 'string' ? query : ''}
+            onChange={(event) => setQuery(event.currentTarget.value)}
+          />
         </Field>
       )}
       <Button onClick={run}>Run variable query</Button>

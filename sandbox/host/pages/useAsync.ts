@@ -6,22 +6,22 @@ export interface AsyncState<T> {
   error?: Error;
 }
 
-/** Runs `load` whenever `deps` change and ignores results that arrive after a newer run started. */
+/** Runs `load` whenever `deps` change; a result counts only for the deps it was loaded with. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [state, setState] = useState<AsyncState<T>>({ loading: true });
+  const key = JSON.stringify(deps);
+  const [settled, setSettled] = useState<{ key: string; value?: T; error?: Error }>();
   useEffect(() => {
     let current = true;
-    setState({ loading: true });
     load().then(
-      (value) => current && setState({ loading: false, value }),
-      (error: Error) => current && setState({ loading: false, error })
+      (value) => current && setSettled({ key, value }),
+      (error: Error) => current && setSettled({ key, error })
     );
     return () => {
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return state;
+  }, [key]);
+  return settled?.key === key ? { loading: false, value: settled.value, error: settled.error } : { loading: true };
 }
 
 export function errorMessage(error: unknown): string {
