@@ -20,6 +20,7 @@ import { TokenAuthenticator } from './auth';
 import { Faults, FaultRule, faultError, validateFault } from './faults';
 import { logLines, formatLine, lineAt, LogOptions } from './logs';
 import { serveWatch } from './watch';
+import { isProtobuf, decodeReview } from './protobuf';
 import { wantsTable, includeOf, storeOf, present, filterOf } from './views';
 
 export interface ApiServerOptions {
@@ -84,12 +85,18 @@ function sendError(req: IncomingMessage, res: ServerResponse, error: ApiError): 
   sendJson(req, res, error.code, JSON.stringify(error.toStatus()), error.headers);
 }
 
-async function readBody(req: IncomingMessage): Promise<Json> {
+/** A JSON body; access reviews may also come as protobuf, which kubectl ≥ 1.3x sends for them. */
+async function readBody(req: IncomingMessage, allowProtobufReview = false): Promise<Json> {
   const contentType = String(req.headers['content-type'] ?? 'application/json')
     .split(';')[0]
     .trim();
-  // Only JSON bodies: protobuf and CBOR clients get the apiserver's 415 and can retry with JSON.
-  if ((req.method === 'POST' || req.method === 'PUT') && !['application/json', '*/*', ''].includes(contentType)) {
+  const protobuf = allowProtobufReview && contentType === 'application/vnd.kubernetes.protobuf';
+  // Other bodies than JSON get the apiserver's 415, naming what is accepted.
+  if (
+    (req.method === 'POST' || req.method === 'PUT') &&
+    !protobuf &&
+    !['application/json', '*/*', ''].includes(contentType)
+  ) {
     throw errors.unsupportedMediaType(contentType, ['application/json', 'application/yaml']);
   }
   const chunks: Buffer[] = [];
@@ -101,9 +108,12 @@ async function readBody(req: IncomingMessage): Promise<Json> {
     }
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = Buffer.concat(chunks);
+  if (protobuf && isProtobuf(body)) {
+    return decodeReview(body);
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw errors.badRequest(`the body of the request could not be decoded as JSON: ${(error as Error).message}`);
   }
@@ -166,7 +176,7 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
       return respond(200, getBody(options, request, req.headers.accept, query));
     case 'create':
       if (kind.virtual) {
-        return respond(201, JSON.stringify(review(options.rbac, user, kind, await readBody(req))));
+        return respond(201, JSON.stringify(review(options.rbac, user, kind, await readBody(req, true))));
       }
       return respond(201, sim.store.json(create(sim, request, await readBody(req))));
     case 'patch':
