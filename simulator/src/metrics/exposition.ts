@@ -51,7 +51,17 @@ export class MetricFamily {
 
   /** Adds a sample whose labels are already rendered (renderLabels), so objects' identifying labels render once. */
   addRendered(renderedLabels: string, value: number): void {
-    this.current += `${this.name}${renderedLabels ? `{${renderedLabels}}` : ''} ${formatValue(value)}\n`;
+    this.addRenderedLines(this.line(renderedLabels, value));
+  }
+
+  /** One sample line of this family, for callers that keep rendered lines (see addRenderedLines). */
+  line(renderedLabels: string, value: number): string {
+    return `${this.name}${renderedLabels ? `{${renderedLabels}}` : ''} ${formatValue(value)}\n`;
+  }
+
+  /** Appends complete sample lines of this family. */
+  addRenderedLines(lines: string): void {
+    this.current += lines;
     if (this.current.length > CHUNK_CHARS) {
       this.chunks.push(this.current);
       this.current = '';

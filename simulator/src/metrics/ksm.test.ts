@@ -180,6 +180,24 @@ describe('kube-state-metrics exposition', () => {
     expect(requests.every((s) => s.labels.unit === 'core' && s.value > 0 && s.value < 64)).toBe(true);
   });
 
+  it('follows changes to stored objects at the next scrape, though unchanged objects are rendered once', () => {
+    const { sim, view } = demoView();
+    const ksm = new KubeStateMetrics({ labelsAllowlist: new Map(), annotationsAllowlist: new Map() });
+    const restarts = (text: string, pod: string) =>
+      parseExposition(text).samples.find(
+        (s) => s.name === 'kube_pod_container_status_restarts_total' && s.labels.pod === pod
+      )!.value;
+    const pod = sim.store
+      .list('pods')
+      .find((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff')!;
+    const first = ksm.write(view).toString();
+    expect(ksm.write(view).toString()).toBe(first);
+    sim.store.modify('pods', pod.metadata.namespace, pod.metadata.name, (copy) => {
+      copy.status.containerStatuses[0].restartCount += 1;
+    });
+    expect(restarts(ksm.write(view).toString(), pod.metadata.name)).toBe(restarts(first, pod.metadata.name) + 1);
+  });
+
   it('follows a pod deletion at the next scrape', () => {
     const { sim, view } = demoView();
     const ksm = new KubeStateMetrics({ labelsAllowlist: new Map(), annotationsAllowlist: new Map() });

@@ -99,27 +99,55 @@ function resourceLabels(resource: string): { resource: string; unit: string } {
  * wrap<Kind>Func adds it), rendered once per object by `identify` since every family of the object repeats it.
  */
 class KindEmitter {
-  private readonly families = new Map<string, MetricFamily>();
+  private readonly families: MetricFamily[] = [];
+  private readonly indexOf = new Map<string, number>();
+  /** The current object's samples per family while it is being written (see forEach). */
+  private recording: string[] = [];
 
   constructor(
     private readonly writer: ExpositionWriter,
-    private readonly prefix: string
+    private readonly prefix: string,
+    private readonly cache: WeakMap<object, string[]>
   ) {}
 
   declare(suffix: string, help: string, type: 'gauge' | 'counter' = 'gauge'): void {
-    this.families.set(suffix, this.writer.family(`${this.prefix}_${suffix}`, type, help));
+    this.indexOf.set(suffix, this.families.length);
+    this.families.push(this.writer.family(`${this.prefix}_${suffix}`, type, help));
   }
 
   identify(labels: Labels): string {
     return renderLabels(labels);
   }
 
+  /**
+   * Writes each object's samples, reusing what an earlier scrape rendered for the same stored object: the store
+   * replaces objects on every change, so an object's identity stands for its content, and a scrape of an unchanged
+   * 10,000-pod cluster is mostly string concatenation.
+   */
+  forEach<T extends object>(objects: Iterable<T>, write: (object: T) => void): void {
+    for (const object of objects) {
+      let samples = this.cache.get(object);
+      if (!samples) {
+        this.recording = new Array(this.families.length).fill('');
+        write(object);
+        // Flatten the concatenations so the cache keeps compact strings rather than trees of fragments.
+        samples = this.recording.map(flatten);
+        this.cache.set(object, samples);
+      }
+      for (let i = 0; i < samples.length; i++) {
+        if (samples[i]) {
+          this.families[i].addRenderedLines(samples[i]);
+        }
+      }
+    }
+  }
+
   emit(suffix: string, base: string, value: number, extra?: Labels): void {
-    const family = this.families.get(suffix);
-    if (!family) {
+    const index = this.indexOf.get(suffix);
+    if (index === undefined) {
       throw new Error(`${this.prefix}_${suffix} emitted before it was declared`);
     }
-    family.addRendered(extra ? `${base},${renderLabels(extra)}` : base, value);
+    this.recording[index] += this.families[index].line(extra ? `${base},${renderLabels(extra)}` : base, value);
   }
 
   conditions(suffix: string, base: string, condition: Condition | undefined, extra?: Labels): void {
@@ -134,6 +162,9 @@ class KindEmitter {
 }
 
 export class KubeStateMetrics {
+  /** Rendered samples per stored object (see KindEmitter.forEach); entries go with the objects they describe. */
+  private readonly cache = new WeakMap<object, string[]>();
+
   constructor(private readonly options: KsmOptions) {}
 
   write(view: ClusterView): ExpositionWriter {
@@ -190,7 +221,7 @@ export class KubeStateMetrics {
   }
 
   private pods(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_pod');
+    const k = new KindEmitter(writer, 'kube_pod', this.cache);
     k.declare('info', 'Pod placement (node, IPs), creator and priority class; value 1.');
     k.declare('ips', 'One series per pod IP, with its family.');
     k.declare('owner', 'Owner references of the pod, or <none>.');
@@ -246,7 +277,7 @@ export class KubeStateMetrics {
       );
     }
 
-    for (const pod of view.pods()) {
+    k.forEach(view.pods(), (pod) => {
       const meta = pod.metadata;
       const base = k.identify({ namespace: meta.namespace ?? '', pod: meta.name, uid: meta.uid });
       const status = pod.status ?? {};
@@ -362,7 +393,7 @@ export class KubeStateMetrics {
       }
       this.containers(k, 'container', pod, base, pod.spec.containers, status.containerStatuses);
       this.containers(k, 'init_container', pod, base, pod.spec.initContainers ?? [], status.initContainerStatuses);
-    }
+    });
   }
 
   private containers(
@@ -425,7 +456,7 @@ export class KubeStateMetrics {
   }
 
   private nodes(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_node');
+    const k = new KindEmitter(writer, 'kube_node', this.cache);
     k.declare('info', 'Versions and addresses of the node; value 1.');
     this.declareMetadata(k, 'node');
     k.declare('deletion_timestamp', 'When deletion of the node was requested (unix seconds).');
@@ -437,7 +468,7 @@ export class KubeStateMetrics {
     k.declare('status_capacity', 'Resource capacity of the node.');
     k.declare('status_allocatable', 'Resources of the node that pods can request.');
     k.declare('status_addresses', 'One series per address of the node.');
-    for (const node of view.nodes()) {
+    k.forEach(view.nodes(), (node) => {
       const base = k.identify({ node: node.metadata.name });
       const info = node.status?.nodeInfo ?? {};
       const addresses = node.status?.addresses ?? [];
@@ -484,14 +515,14 @@ export class KubeStateMetrics {
       for (const address of addresses) {
         k.emit('status_addresses', base, 1, { type: address.type, address: address.address });
       }
-    }
+    });
   }
 
   private namespaces(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_namespace');
+    const k = new KindEmitter(writer, 'kube_namespace', this.cache);
     this.declareMetadata(k, 'namespace');
     k.declare('status_phase', '1 for the current phase of the namespace, 0 for the other.');
-    for (const namespace of view.namespaces()) {
+    k.forEach(view.namespaces(), (namespace) => {
       const base = k.identify({ namespace: namespace.metadata.name });
       k.emit('created', base, seconds(namespace.metadata.creationTimestamp));
       this.metadataFamilies(k, 'namespaces', base, namespace);
@@ -499,11 +530,11 @@ export class KubeStateMetrics {
       for (const candidate of ['Active', 'Terminating']) {
         k.emit('status_phase', base, bool(phase === candidate), { phase: candidate });
       }
-    }
+    });
   }
 
   private deployments(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_deployment');
+    const k = new KindEmitter(writer, 'kube_deployment', this.cache);
     this.declareMetadata(k, 'deployment');
     k.declare('metadata_generation', 'Generation of the desired state.');
     k.declare('spec_replicas', 'Replicas the deployment asks for.');
@@ -523,7 +554,7 @@ export class KubeStateMetrics {
     k.declare('status_replicas_updated', 'Pods of the deployment with the current template.');
     k.declare('status_observed_generation', 'Generation the deployment controller has acted on.');
     k.declare('status_condition', 'Conditions of the deployment, one series per possible status.');
-    for (const deployment of view.deployments()) {
+    k.forEach(view.deployments(), (deployment) => {
       const base = k.identify({ namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name });
       const spec = deployment.spec;
       const status = deployment.status ?? {};
@@ -556,11 +587,11 @@ export class KubeStateMetrics {
       for (const condition of status.conditions ?? []) {
         k.conditions('status_condition', base, condition, { reason: condition.reason ?? '' });
       }
-    }
+    });
   }
 
   private replicaSets(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_replicaset');
+    const k = new KindEmitter(writer, 'kube_replicaset', this.cache);
     this.declareMetadata(k, 'replicaset');
     k.declare('owner', 'Owner references of the replica set, or <none>.');
     k.declare('metadata_generation', 'Generation of the desired state.');
@@ -569,7 +600,7 @@ export class KubeStateMetrics {
     k.declare('status_fully_labeled_replicas', 'Pods of the replica set whose labels match its template.');
     k.declare('status_ready_replicas', 'Ready pods of the replica set.');
     k.declare('status_observed_generation', 'Generation the replica set controller has acted on.');
-    for (const rs of view.replicaSets()) {
+    k.forEach(view.replicaSets(), (rs) => {
       const base = k.identify({ namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name });
       k.emit('created', base, seconds(rs.metadata.creationTimestamp));
       this.metadataFamilies(k, 'replicasets', base, rs);
@@ -580,7 +611,7 @@ export class KubeStateMetrics {
       k.emit('status_fully_labeled_replicas', base, rs.status?.fullyLabeledReplicas ?? rs.status?.replicas ?? 0);
       k.emit('status_ready_replicas', base, rs.status?.readyReplicas ?? 0);
       k.emit('status_observed_generation', base, rs.status?.observedGeneration ?? 0);
-    }
+    });
   }
 
   private owners(k: KindEmitter, base: string, object: K8sObject): void {
@@ -598,7 +629,7 @@ export class KubeStateMetrics {
   }
 
   private statefulSets(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_statefulset');
+    const k = new KindEmitter(writer, 'kube_statefulset', this.cache);
     this.declareMetadata(k, 'statefulset');
     k.declare('metadata_generation', 'Generation of the desired state.');
     k.declare('replicas', 'Replicas the stateful set asks for.');
@@ -615,7 +646,7 @@ export class KubeStateMetrics {
       'persistentvolumeclaim_retention_policy',
       'What happens to the claims of the stateful set on deletion and scale-down; value 1.'
     );
-    for (const sts of view.statefulSets()) {
+    k.forEach(view.statefulSets(), (sts) => {
       const base = k.identify({ namespace: sts.metadata.namespace ?? '', statefulset: sts.metadata.name });
       const status = sts.status ?? {};
       k.emit('created', base, seconds(sts.metadata.creationTimestamp));
@@ -644,11 +675,11 @@ export class KubeStateMetrics {
           when_scaled: retention.whenScaled ?? 'Retain',
         });
       }
-    }
+    });
   }
 
   private daemonSets(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_daemonset');
+    const k = new KindEmitter(writer, 'kube_daemonset', this.cache);
     this.declareMetadata(k, 'daemonset');
     k.declare('metadata_generation', 'Generation of the desired state.');
     const statusFields = {
@@ -664,7 +695,7 @@ export class KubeStateMetrics {
     for (const suffix of Object.keys(statusFields)) {
       k.declare(suffix, `The DaemonSet's ${suffix.replace(/_/g, ' ')}.`);
     }
-    for (const ds of view.daemonSets()) {
+    k.forEach(view.daemonSets(), (ds) => {
       const base = k.identify({ namespace: ds.metadata.namespace ?? '', daemonset: ds.metadata.name });
       k.emit('created', base, seconds(ds.metadata.creationTimestamp));
       this.metadataFamilies(k, 'daemonsets', base, ds);
@@ -672,11 +703,11 @@ export class KubeStateMetrics {
       for (const [suffix, field] of Object.entries(statusFields)) {
         k.emit(suffix, base, ds.status?.[field] ?? 0);
       }
-    }
+    });
   }
 
   private jobs(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_job');
+    const k = new KindEmitter(writer, 'kube_job', this.cache);
     k.declare('info', 'Existence of the job; value 1.');
     this.declareMetadata(k, 'job');
     k.declare('owner', 'Owner references of the job, or <none>.');
@@ -692,7 +723,7 @@ export class KubeStateMetrics {
     k.declare('status_completion_time', 'When the job completed (unix seconds).');
     k.declare('complete', 'Complete condition of the job, one series per possible status.');
     k.declare('failed', 'Failed condition of the job, one series per possible status.');
-    for (const job of view.jobs()) {
+    k.forEach(view.jobs(), (job) => {
       const base = k.identify({ namespace: job.metadata.namespace ?? '', job_name: job.metadata.name });
       const status = job.status ?? {};
       k.emit('info', base, 1);
@@ -742,11 +773,11 @@ export class KubeStateMetrics {
           }
         }
       }
-    }
+    });
   }
 
   private cronJobs(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_cronjob');
+    const k = new KindEmitter(writer, 'kube_cronjob', this.cache);
     k.declare('info', 'Schedule, concurrency policy and time zone of the cron job; value 1.');
     this.declareMetadata(k, 'cronjob');
     k.declare('status_active', 'Jobs of the cron job running now.');
@@ -761,7 +792,7 @@ export class KubeStateMetrics {
     k.declare('schedule_invalid', '1 when the schedule of the cron job cannot be parsed.');
     k.declare('spec_successful_job_history_limit', 'Finished jobs of the cron job that are kept.');
     k.declare('spec_failed_job_history_limit', 'Failed jobs of the cron job that are kept.');
-    for (const cronJob of view.cronJobs()) {
+    k.forEach(view.cronJobs(), (cronJob) => {
       const base = k.identify({ namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name });
       const spec = cronJob.spec;
       const status = cronJob.status ?? {};
@@ -791,17 +822,17 @@ export class KubeStateMetrics {
       }
       k.emit('spec_successful_job_history_limit', base, spec.successfulJobsHistoryLimit ?? 3);
       k.emit('spec_failed_job_history_limit', base, spec.failedJobsHistoryLimit ?? 1);
-    }
+    });
   }
 
   private services(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_service');
+    const k = new KindEmitter(writer, 'kube_service', this.cache);
     k.declare('info', 'Addresses and traffic policy of the service; value 1.');
     this.declareMetadata(k, 'service');
     k.declare('spec_type', 'Type of the service; value 1.');
     k.declare('spec_external_ip', 'One series per external IP of the service.');
     k.declare('status_load_balancer_ingress', 'One series per load balancer ingress of the service.');
-    for (const service of view.services()) {
+    k.forEach(view.services(), (service) => {
       const base = k.identify({
         namespace: service.metadata.namespace ?? '',
         service: service.metadata.name,
@@ -823,17 +854,17 @@ export class KubeStateMetrics {
       for (const ingress of service.status?.loadBalancer?.ingress ?? []) {
         k.emit('status_load_balancer_ingress', base, 1, { ip: ingress.ip ?? '', hostname: ingress.hostname ?? '' });
       }
-    }
+    });
   }
 
   private ingresses(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_ingress');
+    const k = new KindEmitter(writer, 'kube_ingress', this.cache);
     k.declare('info', 'Ingress class of the ingress; value 1.');
     this.declareMetadata(k, 'ingress');
     k.declare('metadata_resource_version', 'Resource version of the ingress.');
     k.declare('path', 'One series per host, path and backend of the ingress.');
     k.declare('tls', 'One series per TLS host of the ingress, with its secret.');
-    for (const ingress of view.ingresses()) {
+    k.forEach(view.ingresses(), (ingress) => {
       const base = k.identify({ namespace: ingress.metadata.namespace ?? '', ingress: ingress.metadata.name });
       k.emit('info', base, 1, { ingressclass: ingress.spec.ingressClassName ?? '_default' });
       k.emit('created', base, seconds(ingress.metadata.creationTimestamp));
@@ -863,11 +894,11 @@ export class KubeStateMetrics {
           k.emit('tls', base, 1, { tls_host: host, secret: tls.secretName ?? '' });
         }
       }
-    }
+    });
   }
 
   private hpas(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_horizontalpodautoscaler');
+    const k = new KindEmitter(writer, 'kube_horizontalpodautoscaler', this.cache);
     k.declare('info', 'Scale target of the autoscaler; value 1.');
     this.declareMetadata(k, 'horizontalpodautoscaler');
     k.declare('metadata_generation', 'Generation of the desired state.');
@@ -878,7 +909,7 @@ export class KubeStateMetrics {
     k.declare('status_current_replicas', 'Replicas of the scale target now.');
     k.declare('status_desired_replicas', 'Replicas the autoscaler wants.');
     k.declare('status_condition', 'Conditions of the autoscaler, one series per possible status.');
-    for (const hpa of view.horizontalPodAutoscalers()) {
+    k.forEach(view.horizontalPodAutoscalers(), (hpa) => {
       const base = k.identify({ namespace: hpa.metadata.namespace ?? '', horizontalpodautoscaler: hpa.metadata.name });
       const target = hpa.spec.scaleTargetRef;
       k.emit('info', base, 1, {
@@ -902,11 +933,11 @@ export class KubeStateMetrics {
       for (const condition of hpa.status?.conditions ?? []) {
         k.conditions('status_condition', base, condition);
       }
-    }
+    });
   }
 
   private pvcs(writer: ExpositionWriter, view: ClusterView): void {
-    const k = new KindEmitter(writer, 'kube_persistentvolumeclaim');
+    const k = new KindEmitter(writer, 'kube_persistentvolumeclaim', this.cache);
     k.declare('info', 'Storage class, volume and volume mode of the claim; value 1.');
     this.declareMetadata(k, 'persistentvolumeclaim');
     k.declare('deletion_timestamp', 'When deletion of the claim was requested (unix seconds).');
@@ -914,7 +945,7 @@ export class KubeStateMetrics {
     k.declare('resource_requests_storage_bytes', 'Storage the claim requests (bytes).');
     k.declare('status_phase', '1 for the current phase of the claim, 0 for the others.');
     k.declare('status_condition', 'Conditions of the claim, one series per possible status.');
-    for (const pvc of view.persistentVolumeClaims()) {
+    k.forEach(view.persistentVolumeClaims(), (pvc) => {
       const base = k.identify({ namespace: pvc.metadata.namespace ?? '', persistentvolumeclaim: pvc.metadata.name });
       k.emit('info', base, 1, {
         storageclass: pvc.spec.storageClassName ?? '',
@@ -945,8 +976,12 @@ export class KubeStateMetrics {
           k.emit('status_condition', base, bool(status === candidate), { type: condition.type, status: candidate });
         }
       }
-    }
+    });
   }
+}
+
+function flatten(text: string): string {
+  return text ? Buffer.from(text).toString() : text;
 }
 
 /** Resolves a Kubernetes IntOrString (e.g. "25%") against a total, rounding as the deployment controller does. */
