@@ -56,11 +56,11 @@ const NAMESPACE_LINKS = [
 ];
 const NODE_LINKS = [
   dashboardLink('Node dashboard', UIDS.nodes, { node: VALUE }),
-  appLink('Node in KubeAtlas', 'nodes', { node: VALUE }),
+  appLink('Node in KubeAtlas', 'nodes', { detail: `Node/${VALUE}` }),
 ];
 const POD_LINKS = [
   dashboardLink('Pod dashboard', UIDS.pod, { namespace: '$namespace', pod: VALUE }),
-  appLink('Pod in KubeAtlas', 'applications', { namespace: '$namespace', pod: VALUE }),
+  appLink('Pod in KubeAtlas', 'applications', { namespace: '$namespace', detail: `Pod/$namespace/${VALUE}` }),
 ];
 
 const READY: [string, string] = ['Not ready', 'Ready'];
@@ -215,7 +215,10 @@ function cluster(): Json {
             title: 'Pod',
             links: [
               dashboardLink('Pod dashboard', UIDS.pod, { namespace: FIELD('namespace'), pod: VALUE }),
-              appLink('Pod in KubeAtlas', 'applications', { namespace: FIELD('namespace'), pod: VALUE }),
+              appLink('Pod in KubeAtlas', 'applications', {
+                namespace: FIELD('namespace'),
+                detail: `Pod/${FIELD('namespace')}/${VALUE}`,
+              }),
             ],
           },
           { label: 'container', title: 'Container' },
@@ -494,8 +497,7 @@ function namespace(): Json {
               }),
               appLink('Workload in KubeAtlas', 'applications', {
                 namespace: '$namespace',
-                kind: FIELD('kind'),
-                name: VALUE,
+                detail: `${FIELD('kind')}/$namespace/${VALUE}`,
               }),
             ],
           },

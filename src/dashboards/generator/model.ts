@@ -350,7 +350,10 @@ export function dashboardLink(title: string, uid: string, vars: Record<string, s
   return { title, url: `/d/${uid}?orgId=\${__org}${CARRIED}${query}&\${__url_time_range}` };
 }
 
-/** A link to a KubeAtlas app page for the dashboard's cluster (the KubeAtlas datasource uid). */
+/**
+ * A link to a KubeAtlas app page for the dashboard's cluster (the KubeAtlas datasource uid), with the pages' URL
+ * parameters (src/pages/state/urlState.ts): `namespace` filters, `detail` = Kind/namespace/name opens an object.
+ */
 export function appLink(title: string, page: string, params: Record<string, string>): Link {
   const query = Object.entries(params)
     .map(([name, value]) => `&${name}=${value}`)
