@@ -65,6 +65,13 @@ export function loadPlugins(distDir: string): Map<string, LoadedPlugin> {
     const jsonFile = path.join(dir, 'plugin.json');
     if (fs.existsSync(jsonFile) && fs.existsSync(path.join(dir, 'module.js'))) {
       const json = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as PluginJson;
+      // pkg/plugins/manager/loader/assetpath: logo paths become URLs under the plugin's public path.
+      const logos = json.info.logos ?? {};
+      for (const size of ['small', 'large'] as const) {
+        if (logos[size] && !/^(https?:|public\/)/.test(logos[size]!)) {
+          logos[size] = `public/plugins/${json.id}/${logos[size]}`;
+        }
+      }
       plugins.set(json.id, {
         json,
         dir,
