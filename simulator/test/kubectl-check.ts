@@ -4,17 +4,20 @@
  *   npx tsx simulator/test/kubectl-check.ts
  */
 import { spawn, execFile, ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig, CoreV1Api } from '@kubernetes/client-node';
+import { DEFAULT_ADMIN_TOKEN, defaultServiceAccountToken } from '../src/server/auth';
 
 const run = promisify(execFile);
 const KUBECTLS = ['/usr/bin/kubectl', '/opt/debian-kubectl/usr/bin/kubectl'];
 const root = join(__dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'kubeatlas-kubectl-check-'));
 const kubeconfig = join(work, 'kubeconfig.yaml');
+/** The same kubeconfig with the token of the app's ServiceAccount (deploy/kubernetes). */
+const appKubeconfig = join(work, 'kubeconfig-kubeatlas.yaml');
 let simulator: ChildProcess | undefined;
 let failures = 0;
 
@@ -53,8 +56,12 @@ async function startSimulator(): Promise<void> {
 }
 
 async function kubectl(binary: string, ...args: string[]): Promise<string> {
+  return kubectlAs(kubeconfig, binary, ...args);
+}
+
+async function kubectlAs(config: string, binary: string, ...args: string[]): Promise<string> {
   const { stdout, stderr } = await run(binary, args, {
-    env: { ...process.env, KUBECONFIG: kubeconfig },
+    env: { ...process.env, KUBECONFIG: config },
     maxBuffer: 64 * 1024 * 1024,
   });
   return stdout + stderr;
@@ -156,6 +163,31 @@ async function checkKubectl(binary: string, replicas: number): Promise<void> {
     expectThat(pages === Math.ceil(podCount / 10), `${pages} page requests for ${podCount} pods`, out);
     expectThat(pods === podCount, `${pods} pods printed, expected ${podCount}`, out);
   });
+  await check('auth can-i as the kubeatlas ServiceAccount follows deploy/kubernetes', async () => {
+    // `auth can-i` answers "no" with exit code 1.
+    const canI = async (...args: string[]) => {
+      const env = { ...process.env, KUBECONFIG: appKubeconfig };
+      const result = await run(binary, ['auth', 'can-i', ...args], { env }).catch((error: { stdout: string }) => error);
+      return result.stdout.trim();
+    };
+    const answers = [
+      await canI('list', 'pods', '-A'),
+      await canI('patch', 'deployments/scale', '-n', 'shop'),
+      await canI('list', 'nodes'),
+      await canI('delete', 'nodes/x'),
+    ];
+    expectThat(answers.join() === 'yes,yes,yes,no', `answers ${answers.join()}`);
+    const denied = await kubectlAs(appKubeconfig, binary, 'delete', 'node', 'sim-worker-1').catch(
+      (error: { stderr: string }) => error.stderr
+    );
+    expectThat(
+      denied.includes(
+        'nodes "sim-worker-1" is forbidden: User "system:serviceaccount:kubeatlas:kubeatlas" cannot delete resource "nodes"'
+      ),
+      'no RBAC denial',
+      denied
+    );
+  });
   await check('get pods -w sees a change', async () => {
     const watcher = spawn(binary, ['get', 'pods', '-n', 'payments', '-w'], {
       env: { ...process.env, KUBECONFIG: kubeconfig },
@@ -224,6 +256,8 @@ async function main(): Promise<void> {
     throw new Error(`kubectl not found at ${missing.join(', ')}: run scripts/install-system-deps.sh`);
   }
   await startSimulator();
+  const appToken = defaultServiceAccountToken({ namespace: 'kubeatlas', name: 'kubeatlas' });
+  writeFileSync(appKubeconfig, readFileSync(kubeconfig, 'utf8').replace(DEFAULT_ADMIN_TOKEN, appToken));
   let replicas = 4;
   for (const binary of KUBECTLS) {
     await checkKubectl(binary, replicas++);
