@@ -8,7 +8,8 @@ import { defaultDashboard } from '@grafana/schema';
 
 import appPlugin from '../plugin.json';
 import datasourcePlugin from '../datasource/plugin.json';
-import { bundledDashboards, UIDS } from './generator/dashboards';
+import { bundledDashboards } from './generator/dashboards';
+import { DASHBOARD_UIDS as UIDS } from './uids';
 import type { Json } from './generator/model';
 import { prometheusTargets, referencedVariables } from './proof/variables';
 

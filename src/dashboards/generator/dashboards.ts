@@ -38,14 +38,7 @@ import {
   WORKLOAD_PODS,
 } from './promql';
 import type { KubernetesAnnotationQuery } from '../../datasource/types';
-
-export const UIDS = {
-  cluster: 'kubeatlas-cluster',
-  nodes: 'kubeatlas-nodes',
-  namespace: 'kubeatlas-namespace',
-  workload: 'kubeatlas-workload',
-  pod: 'kubeatlas-pod',
-} as const;
+import { DASHBOARD_UIDS as UIDS } from '../uids';
 
 const FIELD = (name: string) => `\${__data.fields.${name}}`;
 const VALUE = '${__value.raw}';
@@ -248,6 +241,29 @@ function nodes(): Json {
     `sum by (instance) (rate(${sel(`node_network_${direction}_bytes_total`, physical)}[$__rate_interval]))`;
   const nodeResource = (metric: string, resource: string) =>
     `sum by (node) (${sel(metric, 'node=~"$node"', `resource="${resource}"`)})`;
+  const requestedOnNodes = (resource: 'cpu' | 'memory') => onPodNodes(activeRequests(resource, 'namespace, pod'));
+  const usedOnNodes = (resource: 'cpu' | 'memory') =>
+    onPodNodes(`sum by (namespace, pod) (${resource === 'cpu' ? cpuUsage() : memoryWorkingSet()})`);
+  const requestedAndUsed = (resource: 'cpu' | 'memory', title: string) =>
+    timeseries(
+      {
+        title,
+        description: `Per node, over allocatable ${resource === 'cpu' ? 'CPU' : 'memory'}.`,
+        width: 12,
+        height: 8,
+      },
+      [
+        {
+          expr: `${requestedOnNodes(resource)} / ${nodeResource('kube_node_status_allocatable', resource)}`,
+          legend: '{{node}} requested',
+        },
+        {
+          expr: `${usedOnNodes(resource)} / ${nodeResource('kube_node_status_allocatable', resource)}`,
+          legend: '{{node}} used',
+        },
+      ],
+      'percentunit'
+    );
   const podsOnNodes = `count by (node) (${activePods()} * on (namespace, pod) group_left (node) max by (namespace, pod, node) (${sel('kube_pod_info', 'node=~"$node"')}))`;
   const nodeExporterNote = ' node-exporter joined on instance = node name, else through node_uname_info{nodename}.';
   return dashboard({
@@ -280,9 +296,9 @@ function nodes(): Json {
           {
             title: 'CPU requested',
             unit: 'short',
-            target: { expr: onPodNodes(activeRequests('cpu', 'namespace, pod')) },
+            target: { expr: requestedOnNodes('cpu') },
           },
-          { title: 'CPU used', unit: 'short', target: { expr: onPodNodes(`sum by (namespace, pod) (${cpuUsage()})`) } },
+          { title: 'CPU used', unit: 'short', target: { expr: usedOnNodes('cpu') } },
           {
             title: 'Memory allocatable',
             unit: 'bytes',
@@ -291,12 +307,12 @@ function nodes(): Json {
           {
             title: 'Memory requested',
             unit: 'bytes',
-            target: { expr: onPodNodes(activeRequests('memory', 'namespace, pod')) },
+            target: { expr: requestedOnNodes('memory') },
           },
           {
             title: 'Memory used',
             unit: 'bytes',
-            target: { expr: onPodNodes(`sum by (namespace, pod) (${memoryWorkingSet()})`) },
+            target: { expr: usedOnNodes('memory') },
           },
           { title: 'Pods', target: { expr: podsOnNodes } },
           { title: 'Pod capacity', target: { expr: nodeResource('kube_node_status_allocatable', 'pods') } },
@@ -352,34 +368,8 @@ function nodes(): Json {
         { min: null }
       ),
       row('Kubernetes (kube-state-metrics, cAdvisor)'),
-      timeseries(
-        { title: 'CPU requested and used', description: 'Per node, over allocatable CPU.', width: 12, height: 8 },
-        [
-          {
-            expr: `${onPodNodes(activeRequests('cpu', 'namespace, pod'))} / ${nodeResource('kube_node_status_allocatable', 'cpu')}`,
-            legend: '{{node}} requested',
-          },
-          {
-            expr: `${onPodNodes(`sum by (namespace, pod) (${cpuUsage()})`)} / ${nodeResource('kube_node_status_allocatable', 'cpu')}`,
-            legend: '{{node}} used',
-          },
-        ],
-        'percentunit'
-      ),
-      timeseries(
-        { title: 'Memory requested and used', description: 'Per node, over allocatable memory.', width: 12, height: 8 },
-        [
-          {
-            expr: `${onPodNodes(activeRequests('memory', 'namespace, pod'))} / ${nodeResource('kube_node_status_allocatable', 'memory')}`,
-            legend: '{{node}} requested',
-          },
-          {
-            expr: `${onPodNodes(`sum by (namespace, pod) (${memoryWorkingSet()})`)} / ${nodeResource('kube_node_status_allocatable', 'memory')}`,
-            legend: '{{node}} used',
-          },
-        ],
-        'percentunit'
-      ),
+      requestedAndUsed('cpu', 'CPU requested and used'),
+      requestedAndUsed('memory', 'Memory requested and used'),
     ],
   });
 }
