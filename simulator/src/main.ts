@@ -9,6 +9,7 @@ import http from 'node:http';
 import { createCluster, Simulation, SCENARIOS, SCALE_PRESETS, ScenarioName, ScaleName } from './cluster';
 import { createApiServer } from './server/server';
 import { Discovery } from './server/discovery';
+import { applyManifests } from './server/manifests';
 import { Rbac } from './server/rbac';
 import { TokenAuthenticator, ADMIN_USER } from './server/auth';
 import { Faults, parseFaultFlag } from './server/faults';
@@ -26,6 +27,12 @@ interface Flag {
 
 export const FLAGS: Flag[] = [
   { name: 'scenario', value: 'NAME', help: `scenario to build (${SCENARIOS.join(', ')})`, default: 'demo' },
+  {
+    name: 'scenario-file',
+    value: 'PATH',
+    help: 'Kubernetes manifests (file or directory) added as if POSTed; annotation sim.kubeatlas.io/problem: crashloop[:N] plants a problem',
+    repeatable: true,
+  },
   {
     name: 'scale',
     value: 'S|M|L|XL',
@@ -202,6 +209,10 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     crashLoopPeriodSeconds: number(flags, 'crashloop-period', 1),
     monitoringCrds: flags['no-monitoring-crds'] !== true && scenario === 'demo',
   });
+  const discovery = new Discovery(flags['no-monitoring-crds'] !== true && scenario === 'demo');
+  for (const file of (flags['scenario-file'] as string[] | undefined) ?? []) {
+    applyManifests(sim, discovery, resolve(file));
+  }
   const tls = flags.http
     ? undefined
     : tlsMaterial(
@@ -210,7 +221,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
       );
   const server = createApiServer({
     sim,
-    discovery: new Discovery(flags['no-monitoring-crds'] !== true && scenario === 'demo'),
+    discovery,
     rbac,
     auth,
     faults,

@@ -486,10 +486,6 @@ export function buildScenario(
   naming: NodeNaming,
   monitoringCrds: boolean
 ): void {
-  if (scenario === 'empty') {
-    sim.addNamespace('default', 90 * DAY);
-    return;
-  }
   const preset = scale ? SCALE_PRESETS[scale] : undefined;
   const workerCount = Math.max(4, (preset?.nodes ?? 5) - 1);
   const workerName = (i: number) =>
@@ -512,8 +508,13 @@ export function buildScenario(
       instanceType: i % 2 ? 'sim.xlarge' : 'sim.2xlarge',
       ageSeconds: (90 - (i % 30)) * DAY,
       // The NotReady node is the last demo worker.
-      notReady: i === 3,
+      notReady: scenario === 'demo' && i === 3,
     });
+  }
+  if (scenario === 'empty') {
+    sim.addNamespace('default', 90 * DAY);
+    sim.addNamespace('kube-system', 90 * DAY);
+    return;
   }
   for (const [name, age] of DEMO_NAMESPACES) {
     sim.addNamespace(name, age);

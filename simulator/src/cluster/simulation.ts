@@ -586,6 +586,16 @@ export class Simulation extends EventEmitter {
     );
   }
 
+  /** Plants a problem in a workload's pods (the first `count` pods get `behavior`); call before its first reconcile. */
+  setProblem(
+    resource: string,
+    namespace: string,
+    name: string,
+    problem: { behavior: PodBehavior; count: number }
+  ): void {
+    this.behaviors.set(`${resource}/${namespace}/${name}`, problem);
+  }
+
   // ---------- controllers ----------
 
   /** Brings a workload's children and status in line with its spec (the controllers' job). */
@@ -616,6 +626,11 @@ export class Simulation extends EventEmitter {
         break;
       case 'cronjobs':
         this.updateCronJobStatus(workload);
+        break;
+      case 'pods':
+        if (!workload.status?.phase) {
+          this.startBarePod(workload);
+        }
         break;
     }
   }
@@ -1018,6 +1033,30 @@ export class Simulation extends EventEmitter {
       containerStatuses,
       qosClass,
     };
+  }
+
+  /** A pod created without a controller: the scheduler and kubelet give it a node and a status. */
+  private startBarePod(pod: KubeObject): void {
+    const { namespace, name } = pod.metadata;
+    const problem = this.behaviors.get(`pods/${namespace}/${name}`)?.behavior ?? 'healthy';
+    const nodes = this.schedulableNodes().filter((n) => matchesNodeSelector(n, pod.spec.nodeSelector));
+    const node =
+      problem === 'unschedulable'
+        ? ''
+        : (pod.spec.nodeName ?? (nodes.length ? this.random.pick(nodes).metadata.name : ''));
+    this.podBehavior.set(podKey(pod), problem);
+    this.store.modify('pods', namespace, name, (copy) => {
+      if (node) {
+        copy.spec.nodeName = node;
+      }
+      copy.status = this.podStatus(
+        copy,
+        problem,
+        node ? this.allocatePodIp(node) : '',
+        Date.parse(copy.metadata.creationTimestamp)
+      );
+    });
+    this.markServicesDirty(namespace!);
   }
 
   private unschedulableMessage(): string {

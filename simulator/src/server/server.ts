@@ -5,7 +5,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { gzipSync } from 'node:zlib';
-import { Simulation } from '../cluster/simulation';
+import { Simulation, PodBehavior } from '../cluster/simulation';
 import { KubeObject, Json } from '../cluster/store';
 import { KindInfo, apiVersionOf } from '../cluster/kinds';
 import { Discovery } from './discovery';
@@ -555,7 +555,7 @@ function applyUpdate(sim: Simulation, resource: string, current: KubeObject, nex
   }
 }
 
-function create(sim: Simulation, request: ResourceRequest, body: Json): KubeObject {
+export function create(sim: Simulation, request: ResourceRequest, body: Json): KubeObject {
   const { kind } = request;
   if (kind.storedIn || request.subresource) {
     throw errors.methodNotAllowed('create', kind.resource);
@@ -598,9 +598,43 @@ function create(sim: Simulation, request: ResourceRequest, body: Json): KubeObje
     metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '', generation: 1 },
     ...(kind.resource === 'namespaces' ? { status: { phase: 'Active' } } : {}),
   });
+  const problem = plantedProblem(kind, metadata);
+  if (problem) {
+    sim.setProblem(kind.resource, metadata.namespace, metadata.name, problem);
+  }
   sim.reconcile(kind.resource, metadata.namespace, metadata.name);
   sim.settle();
   return sim.store.get(kind.resource, metadata.namespace, metadata.name) ?? object;
+}
+
+export const PROBLEM_ANNOTATION = 'sim.kubeatlas.io/problem';
+const BEHAVIORS: PodBehavior[] = [
+  'healthy',
+  'crashloop',
+  'imagepull',
+  'unschedulable',
+  'unready',
+  'failed',
+  'succeeded',
+];
+
+/** `sim.kubeatlas.io/problem: crashloop` or `crashloop:2` on a created object plants that problem in its pods. */
+function plantedProblem(kind: KindInfo, metadata: Json): { behavior: PodBehavior; count: number } | undefined {
+  const value: string | undefined = metadata.annotations?.[PROBLEM_ANNOTATION];
+  if (value === undefined) {
+    return undefined;
+  }
+  const [behavior, count = '1'] = value.split(':');
+  if (!BEHAVIORS.includes(behavior as PodBehavior) || !/^\d+$/.test(count)) {
+    throw errors.invalid(
+      kind.kind,
+      metadata.name,
+      kind.group,
+      `metadata.annotations[${PROBLEM_ANNOTATION}]`,
+      `Unsupported value: "${value}": supported values: ${BEHAVIORS.join(', ')}, optionally with ":<pod count>"`
+    );
+  }
+  return { behavior: behavior as PodBehavior, count: Number(count) };
 }
 
 function deleteObject(sim: Simulation, request: ResourceRequest): string {
