@@ -579,60 +579,68 @@ function generationPending(raw: Json): boolean {
   return generation !== undefined && observed !== undefined && observed < generation;
 }
 
-function deployment(raw: Json): DeploymentModel | undefined {
+type ReplicatedKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet';
+
+/** The fields every replicated workload shares; each kind adds its own counts and extras. */
+function workload<K extends ReplicatedKind>(
+  kind: K,
+  raw: Json,
+  replicas: ReplicaCounts,
+  strategy?: string,
+  failure?: Json
+) {
   const spec = obj(raw.spec);
-  const st = obj(raw.status);
-  const replicas: ReplicaCounts = {
-    desired: num(spec.replicas) ?? 1,
-    current: count(st.replicas),
-    ready: count(st.readyReplicas),
-    available: count(st.availableReplicas),
-    updated: count(st.updatedReplicas),
-  };
-  const progressing = conditionOf(st, 'Progressing');
-  const failure =
-    progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded' ? progressing : undefined;
   const pending = generationPending(raw);
-  const b = base('Deployment', raw, workloadStatus(replicas, pending, failure));
+  const b = base(kind, raw, workloadStatus(replicas, pending, failure));
   return (
     b &&
     Object.assign(b, {
       selector: labelSelector(spec.selector),
       replicas,
       containers: templateContainers(spec),
-      strategy: str(obj(spec.strategy).type),
+      strategy,
       generationPending: pending,
-      paused: bool(spec.paused),
     })
   );
 }
 
-function replicaSet(raw: Json): ReplicaSetModel | undefined {
+function deployment(raw: Json): DeploymentModel | undefined {
   const spec = obj(raw.spec);
   const st = obj(raw.status);
-  const replicas: ReplicaCounts = {
-    desired: num(spec.replicas) ?? 1,
-    current: count(st.replicas),
-    ready: count(st.readyReplicas),
-    available: count(st.availableReplicas),
-    // A ReplicaSet has a single template: every pod it runs is up to date.
-    updated: count(st.replicas),
-  };
+  const progressing = conditionOf(st, 'Progressing');
+  const stalled = progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded';
+  const model = workload(
+    'Deployment',
+    raw,
+    {
+      desired: num(spec.replicas) ?? 1,
+      current: count(st.replicas),
+      ready: count(st.readyReplicas),
+      available: count(st.availableReplicas),
+      updated: count(st.updatedReplicas),
+    },
+    str(obj(spec.strategy).type),
+    stalled ? progressing : undefined
+  );
+  return model && Object.assign(model, { paused: bool(spec.paused) });
+}
+
+function replicaSet(raw: Json): ReplicaSetModel | undefined {
+  const st = obj(raw.status);
   const failure = conditionOf(st, 'ReplicaFailure');
-  const pending = generationPending(raw);
-  const b = base(
+  return workload(
     'ReplicaSet',
     raw,
-    workloadStatus(replicas, pending, failure?.status === 'True' ? failure : undefined)
-  );
-  return (
-    b &&
-    Object.assign(b, {
-      selector: labelSelector(spec.selector),
-      replicas,
-      containers: templateContainers(spec),
-      generationPending: pending,
-    })
+    {
+      desired: num(obj(raw.spec).replicas) ?? 1,
+      current: count(st.replicas),
+      ready: count(st.readyReplicas),
+      available: count(st.availableReplicas),
+      // A ReplicaSet has a single template: every pod it runs is up to date.
+      updated: count(st.replicas),
+    },
+    undefined,
+    failure?.status === 'True' ? failure : undefined
   );
 }
 
@@ -640,24 +648,22 @@ function statefulSet(raw: Json): StatefulSetModel | undefined {
   const spec = obj(raw.spec);
   const st = obj(raw.status);
   const ready = count(st.readyReplicas);
-  const replicas: ReplicaCounts = {
-    desired: num(spec.replicas) ?? 1,
-    current: count(st.replicas),
-    ready,
-    // availableReplicas exists since 1.22; before that, ready is the best available figure.
-    available: num(st.availableReplicas) ?? ready,
-    updated: count(st.updatedReplicas),
-  };
-  const pending = generationPending(raw);
-  const b = base('StatefulSet', raw, workloadStatus(replicas, pending));
+  const model = workload(
+    'StatefulSet',
+    raw,
+    {
+      desired: num(spec.replicas) ?? 1,
+      current: count(st.replicas),
+      ready,
+      // availableReplicas exists since 1.22; before that, ready is the best available figure.
+      available: num(st.availableReplicas) ?? ready,
+      updated: count(st.updatedReplicas),
+    },
+    str(obj(spec.updateStrategy).type)
+  );
   return (
-    b &&
-    Object.assign(b, {
-      selector: labelSelector(spec.selector),
-      replicas,
-      containers: templateContainers(spec),
-      strategy: str(obj(spec.updateStrategy).type),
-      generationPending: pending,
+    model &&
+    Object.assign(model, {
       serviceName: str(spec.serviceName),
       volumeClaimTemplates: arr(spec.volumeClaimTemplates)
         .map((t) => str(obj(t.metadata).name))
@@ -667,28 +673,20 @@ function statefulSet(raw: Json): StatefulSetModel | undefined {
 }
 
 function daemonSet(raw: Json): DaemonSetModel | undefined {
-  const spec = obj(raw.spec);
   const st = obj(raw.status);
-  const replicas: ReplicaCounts = {
-    desired: count(st.desiredNumberScheduled),
-    current: count(st.currentNumberScheduled),
-    ready: count(st.numberReady),
-    available: count(st.numberAvailable),
-    updated: count(st.updatedNumberScheduled),
-  };
-  const pending = generationPending(raw);
-  const b = base('DaemonSet', raw, workloadStatus(replicas, pending));
-  return (
-    b &&
-    Object.assign(b, {
-      selector: labelSelector(spec.selector),
-      replicas,
-      containers: templateContainers(spec),
-      strategy: str(obj(spec.updateStrategy).type),
-      generationPending: pending,
-      misscheduled: count(st.numberMisscheduled),
-    })
+  const model = workload(
+    'DaemonSet',
+    raw,
+    {
+      desired: count(st.desiredNumberScheduled),
+      current: count(st.currentNumberScheduled),
+      ready: count(st.numberReady),
+      available: count(st.numberAvailable),
+      updated: count(st.updatedNumberScheduled),
+    },
+    str(obj(obj(raw.spec).updateStrategy).type)
   );
+  return model && Object.assign(model, { misscheduled: count(st.numberMisscheduled) });
 }
 
 function job(raw: Json): JobModel | undefined {
