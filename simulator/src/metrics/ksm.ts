@@ -15,12 +15,18 @@ import {
   Condition,
   ContainerSpec,
   ContainerStatus,
+  CronJob,
+  DaemonSet,
+  Deployment,
   HorizontalPodAutoscaler,
+  Job,
   K8sObject,
   MetricSpec,
   MetricStatus,
   Pod,
+  ReplicaSet,
   ResourceList,
+  StatefulSet,
 } from './shapes';
 
 /** Resource plural (as in KSM's allow-list flags) → allowed Kubernetes label/annotation keys, or '*' for all. */
@@ -148,6 +154,24 @@ class KindEmitter {
       throw new Error(`${this.prefix}_${suffix} emitted before it was declared`);
     }
     this.recording[index] += this.families[index].line(extra ? `${base},${renderLabels(extra)}` : base, value);
+  }
+
+  /**
+   * Declares families that carry one plain number per object and returns their writer; a value of undefined means
+   * the object has no series in that family (the field is unset, as KSM skips it).
+   */
+  numbers<T>(families: Array<[suffix: string, help: string, value: (object: T) => number | undefined]>) {
+    for (const [suffix, help] of families) {
+      this.declare(suffix, help);
+    }
+    return (base: string, object: T) => {
+      for (const [suffix, , value] of families) {
+        const number = value(object);
+        if (number !== undefined) {
+          this.emit(suffix, base, number);
+        }
+      }
+    };
   }
 
   conditions(suffix: string, base: string, condition: Condition | undefined, extra?: Labels): void {
@@ -536,55 +560,54 @@ export class KubeStateMetrics {
   private deployments(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_deployment', this.cache);
     this.declareMetadata(k, 'deployment');
-    k.declare('metadata_generation', 'Generation of the desired state.');
-    k.declare('spec_replicas', 'Replicas the deployment asks for.');
-    k.declare('spec_paused', '1 when rollouts of the deployment are paused.');
-    k.declare(
-      'spec_strategy_rollingupdate_max_unavailable',
-      'Replicas that may be unavailable during a rolling update, resolved against spec.replicas.'
-    );
-    k.declare(
-      'spec_strategy_rollingupdate_max_surge',
-      'Replicas that may exist above spec.replicas during a rolling update, resolved against spec.replicas.'
-    );
-    k.declare('status_replicas', 'Pods the deployment currently owns.');
-    k.declare('status_replicas_ready', 'Ready pods of the deployment.');
-    k.declare('status_replicas_available', 'Available pods of the deployment.');
-    k.declare('status_replicas_unavailable', 'Pods of the deployment that are not available.');
-    k.declare('status_replicas_updated', 'Pods of the deployment with the current template.');
-    k.declare('status_observed_generation', 'Generation the deployment controller has acted on.');
+    const rollingUpdate = (d: Deployment) =>
+      (d.spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate'
+        ? (d.spec.strategy?.rollingUpdate ?? {})
+        : undefined;
+    const numbers = k.numbers<Deployment>([
+      ['metadata_generation', 'Generation of the desired state.', (d) => d.metadata.generation ?? 1],
+      ['spec_replicas', 'Replicas the deployment asks for.', (d) => d.spec.replicas ?? 1],
+      ['spec_paused', '1 when rollouts of the deployment are paused.', (d) => bool(d.spec.paused)],
+      // Percentages resolve against spec.replicas: surge rounds up, unavailable rounds down (k8s intstr rules).
+      [
+        'spec_strategy_rollingupdate_max_unavailable',
+        'Replicas that may be unavailable during a rolling update, resolved against spec.replicas.',
+        (d) =>
+          mapDefined(rollingUpdate(d), (r) =>
+            scaledIntOrPercent(r.maxUnavailable ?? '25%', d.spec.replicas ?? 1, false)
+          ),
+      ],
+      [
+        'spec_strategy_rollingupdate_max_surge',
+        'Replicas that may exist above spec.replicas during a rolling update, resolved against spec.replicas.',
+        (d) => mapDefined(rollingUpdate(d), (r) => scaledIntOrPercent(r.maxSurge ?? '25%', d.spec.replicas ?? 1, true)),
+      ],
+      ['status_replicas', 'Pods the deployment currently owns.', (d) => d.status?.replicas ?? 0],
+      ['status_replicas_ready', 'Ready pods of the deployment.', (d) => d.status?.readyReplicas ?? 0],
+      ['status_replicas_available', 'Available pods of the deployment.', (d) => d.status?.availableReplicas ?? 0],
+      [
+        'status_replicas_unavailable',
+        'Pods of the deployment that are not available.',
+        (d) => d.status?.unavailableReplicas ?? 0,
+      ],
+      [
+        'status_replicas_updated',
+        'Pods of the deployment with the current template.',
+        (d) => d.status?.updatedReplicas ?? 0,
+      ],
+      [
+        'status_observed_generation',
+        'Generation the deployment controller has acted on.',
+        (d) => d.status?.observedGeneration ?? 0,
+      ],
+    ]);
     k.declare('status_condition', 'Conditions of the deployment, one series per possible status.');
     k.forEach(view.deployments(), (deployment) => {
       const base = k.identify({ namespace: deployment.metadata.namespace ?? '', deployment: deployment.metadata.name });
-      const spec = deployment.spec;
-      const status = deployment.status ?? {};
-      const replicas = spec.replicas ?? 1;
       k.emit('created', base, seconds(deployment.metadata.creationTimestamp));
       this.metadataFamilies(k, 'deployments', base, deployment);
-      k.emit('metadata_generation', base, deployment.metadata.generation ?? 1);
-      k.emit('spec_replicas', base, replicas);
-      k.emit('spec_paused', base, bool(spec.paused));
-      const rolling = spec.strategy?.rollingUpdate;
-      if ((spec.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
-        // Percentages resolve against spec.replicas: surge rounds up, unavailable rounds down (k8s intstr rules).
-        k.emit(
-          'spec_strategy_rollingupdate_max_unavailable',
-          base,
-          scaledIntOrPercent(rolling?.maxUnavailable ?? '25%', replicas, false)
-        );
-        k.emit(
-          'spec_strategy_rollingupdate_max_surge',
-          base,
-          scaledIntOrPercent(rolling?.maxSurge ?? '25%', replicas, true)
-        );
-      }
-      k.emit('status_replicas', base, status.replicas ?? 0);
-      k.emit('status_replicas_ready', base, status.readyReplicas ?? 0);
-      k.emit('status_replicas_available', base, status.availableReplicas ?? 0);
-      k.emit('status_replicas_unavailable', base, status.unavailableReplicas ?? 0);
-      k.emit('status_replicas_updated', base, status.updatedReplicas ?? 0);
-      k.emit('status_observed_generation', base, status.observedGeneration ?? 0);
-      for (const condition of status.conditions ?? []) {
+      numbers(base, deployment);
+      for (const condition of deployment.status?.conditions ?? []) {
         k.conditions('status_condition', base, condition, { reason: condition.reason ?? '' });
       }
     });
@@ -594,23 +617,28 @@ export class KubeStateMetrics {
     const k = new KindEmitter(writer, 'kube_replicaset', this.cache);
     this.declareMetadata(k, 'replicaset');
     k.declare('owner', 'Owner references of the replica set, or <none>.');
-    k.declare('metadata_generation', 'Generation of the desired state.');
-    k.declare('spec_replicas', 'Replicas the replica set asks for.');
-    k.declare('status_replicas', 'Pods the replica set currently owns.');
-    k.declare('status_fully_labeled_replicas', 'Pods of the replica set whose labels match its template.');
-    k.declare('status_ready_replicas', 'Ready pods of the replica set.');
-    k.declare('status_observed_generation', 'Generation the replica set controller has acted on.');
+    const numbers = k.numbers<ReplicaSet>([
+      ['metadata_generation', 'Generation of the desired state.', (rs) => rs.metadata.generation ?? 1],
+      ['spec_replicas', 'Replicas the replica set asks for.', (rs) => rs.spec.replicas ?? 1],
+      ['status_replicas', 'Pods the replica set currently owns.', (rs) => rs.status?.replicas ?? 0],
+      [
+        'status_fully_labeled_replicas',
+        'Pods of the replica set whose labels match its template.',
+        (rs) => rs.status?.fullyLabeledReplicas ?? rs.status?.replicas ?? 0,
+      ],
+      ['status_ready_replicas', 'Ready pods of the replica set.', (rs) => rs.status?.readyReplicas ?? 0],
+      [
+        'status_observed_generation',
+        'Generation the replica set controller has acted on.',
+        (rs) => rs.status?.observedGeneration ?? 0,
+      ],
+    ]);
     k.forEach(view.replicaSets(), (rs) => {
       const base = k.identify({ namespace: rs.metadata.namespace ?? '', replicaset: rs.metadata.name });
       k.emit('created', base, seconds(rs.metadata.creationTimestamp));
       this.metadataFamilies(k, 'replicasets', base, rs);
       this.owners(k, base, rs);
-      k.emit('metadata_generation', base, rs.metadata.generation ?? 1);
-      k.emit('spec_replicas', base, rs.spec.replicas ?? 1);
-      k.emit('status_replicas', base, rs.status?.replicas ?? 0);
-      k.emit('status_fully_labeled_replicas', base, rs.status?.fullyLabeledReplicas ?? rs.status?.replicas ?? 0);
-      k.emit('status_ready_replicas', base, rs.status?.readyReplicas ?? 0);
-      k.emit('status_observed_generation', base, rs.status?.observedGeneration ?? 0);
+      numbers(base, rs);
     });
   }
 
@@ -631,15 +659,29 @@ export class KubeStateMetrics {
   private statefulSets(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_statefulset', this.cache);
     this.declareMetadata(k, 'statefulset');
-    k.declare('metadata_generation', 'Generation of the desired state.');
-    k.declare('replicas', 'Replicas the stateful set asks for.');
-    k.declare('ordinals_start', 'First ordinal of the stateful set when not 0.');
-    k.declare('status_replicas', 'Pods the stateful set currently owns.');
-    k.declare('status_replicas_current', 'Pods of the stateful set at the current revision.');
-    k.declare('status_replicas_ready', 'Ready pods of the stateful set.');
-    k.declare('status_replicas_available', 'Available pods of the stateful set.');
-    k.declare('status_replicas_updated', 'Pods of the stateful set at the update revision.');
-    k.declare('status_observed_generation', 'Generation the stateful set controller has acted on.');
+    const numbers = k.numbers<StatefulSet>([
+      ['metadata_generation', 'Generation of the desired state.', (sts) => sts.metadata.generation ?? 1],
+      ['replicas', 'Replicas the stateful set asks for.', (sts) => sts.spec.replicas ?? 1],
+      ['ordinals_start', 'First ordinal of the stateful set when not 0.', (sts) => sts.spec.ordinals?.start],
+      ['status_replicas', 'Pods the stateful set currently owns.', (sts) => sts.status?.replicas ?? 0],
+      [
+        'status_replicas_current',
+        'Pods of the stateful set at the current revision.',
+        (sts) => sts.status?.currentReplicas ?? 0,
+      ],
+      ['status_replicas_ready', 'Ready pods of the stateful set.', (sts) => sts.status?.readyReplicas ?? 0],
+      ['status_replicas_available', 'Available pods of the stateful set.', (sts) => sts.status?.availableReplicas ?? 0],
+      [
+        'status_replicas_updated',
+        'Pods of the stateful set at the update revision.',
+        (sts) => sts.status?.updatedReplicas ?? 0,
+      ],
+      [
+        'status_observed_generation',
+        'Generation the stateful set controller has acted on.',
+        (sts) => sts.status?.observedGeneration ?? 0,
+      ],
+    ]);
     k.declare('status_current_revision', 'Current revision of the stateful set; value 1.');
     k.declare('status_update_revision', 'Update revision of the stateful set; value 1.');
     k.declare(
@@ -651,17 +693,7 @@ export class KubeStateMetrics {
       const status = sts.status ?? {};
       k.emit('created', base, seconds(sts.metadata.creationTimestamp));
       this.metadataFamilies(k, 'statefulsets', base, sts);
-      k.emit('metadata_generation', base, sts.metadata.generation ?? 1);
-      k.emit('replicas', base, sts.spec.replicas ?? 1);
-      if (sts.spec.ordinals?.start !== undefined) {
-        k.emit('ordinals_start', base, sts.spec.ordinals.start);
-      }
-      k.emit('status_replicas', base, status.replicas ?? 0);
-      k.emit('status_replicas_current', base, status.currentReplicas ?? 0);
-      k.emit('status_replicas_ready', base, status.readyReplicas ?? 0);
-      k.emit('status_replicas_available', base, status.availableReplicas ?? 0);
-      k.emit('status_replicas_updated', base, status.updatedReplicas ?? 0);
-      k.emit('status_observed_generation', base, status.observedGeneration ?? 0);
+      numbers(base, sts);
       if (status.currentRevision) {
         k.emit('status_current_revision', base, 1, { revision: status.currentRevision });
       }
@@ -681,28 +713,50 @@ export class KubeStateMetrics {
   private daemonSets(writer: ExpositionWriter, view: ClusterView): void {
     const k = new KindEmitter(writer, 'kube_daemonset', this.cache);
     this.declareMetadata(k, 'daemonset');
-    k.declare('metadata_generation', 'Generation of the desired state.');
-    const statusFields = {
-      status_current_number_scheduled: 'currentNumberScheduled',
-      status_desired_number_scheduled: 'desiredNumberScheduled',
-      status_number_available: 'numberAvailable',
-      status_number_misscheduled: 'numberMisscheduled',
-      status_number_ready: 'numberReady',
-      status_number_unavailable: 'numberUnavailable',
-      status_observed_generation: 'observedGeneration',
-      status_updated_number_scheduled: 'updatedNumberScheduled',
-    } as const;
-    for (const suffix of Object.keys(statusFields)) {
-      k.declare(suffix, `The DaemonSet's ${suffix.replace(/_/g, ' ')}.`);
-    }
+    const numbers = k.numbers<DaemonSet>([
+      ['metadata_generation', 'Generation of the desired state.', (ds) => ds.metadata.generation ?? 1],
+      [
+        'status_current_number_scheduled',
+        'Nodes running a pod of the daemon set.',
+        (ds) => ds.status?.currentNumberScheduled ?? 0,
+      ],
+      [
+        'status_desired_number_scheduled',
+        'Nodes that should run a pod of the daemon set.',
+        (ds) => ds.status?.desiredNumberScheduled ?? 0,
+      ],
+      [
+        'status_number_available',
+        'Nodes with an available pod of the daemon set.',
+        (ds) => ds.status?.numberAvailable ?? 0,
+      ],
+      [
+        'status_number_misscheduled',
+        'Nodes running a pod of the daemon set that should not.',
+        (ds) => ds.status?.numberMisscheduled ?? 0,
+      ],
+      ['status_number_ready', 'Nodes with a ready pod of the daemon set.', (ds) => ds.status?.numberReady ?? 0],
+      [
+        'status_number_unavailable',
+        'Nodes that should run an available pod of the daemon set and do not.',
+        (ds) => ds.status?.numberUnavailable ?? 0,
+      ],
+      [
+        'status_observed_generation',
+        'Generation the daemon set controller has acted on.',
+        (ds) => ds.status?.observedGeneration ?? 0,
+      ],
+      [
+        'status_updated_number_scheduled',
+        'Nodes running the current template of the daemon set.',
+        (ds) => ds.status?.updatedNumberScheduled ?? 0,
+      ],
+    ]);
     k.forEach(view.daemonSets(), (ds) => {
       const base = k.identify({ namespace: ds.metadata.namespace ?? '', daemonset: ds.metadata.name });
       k.emit('created', base, seconds(ds.metadata.creationTimestamp));
       this.metadataFamilies(k, 'daemonsets', base, ds);
-      k.emit('metadata_generation', base, ds.metadata.generation ?? 1);
-      for (const [suffix, field] of Object.entries(statusFields)) {
-        k.emit(suffix, base, ds.status?.[field] ?? 0);
-      }
+      numbers(base, ds);
     });
   }
 
@@ -711,16 +765,30 @@ export class KubeStateMetrics {
     k.declare('info', 'Existence of the job; value 1.');
     this.declareMetadata(k, 'job');
     k.declare('owner', 'Owner references of the job, or <none>.');
-    k.declare('spec_parallelism', 'Pods the job may run at once.');
-    k.declare('spec_completions', 'Successful pods the job needs.');
-    k.declare('spec_active_deadline_seconds', 'Seconds the job may stay active after it started.');
-    k.declare('status_active', 'Running pods of the job.');
-    k.declare('status_ready', 'Ready pods of the job.');
-    k.declare('status_succeeded', 'Pods of the job that succeeded.');
+    const numbers = k.numbers<Job>([
+      ['spec_parallelism', 'Pods the job may run at once.', (job) => job.spec.parallelism ?? 1],
+      ['spec_completions', 'Successful pods the job needs.', (job) => job.spec.completions ?? 1],
+      [
+        'spec_active_deadline_seconds',
+        'Seconds the job may stay active after it started.',
+        (job) => job.spec.activeDeadlineSeconds,
+      ],
+      ['status_active', 'Running pods of the job.', (job) => job.status?.active ?? 0],
+      ['status_ready', 'Ready pods of the job.', (job) => job.status?.ready],
+      ['status_succeeded', 'Pods of the job that succeeded.', (job) => job.status?.succeeded ?? 0],
+      ['status_suspended', '1 when the job is suspended.', (job) => mapDefined(job.spec.suspend, bool)],
+      [
+        'status_start_time',
+        'When the job started (unix seconds).',
+        (job) => mapDefined(job.status?.startTime, seconds),
+      ],
+      [
+        'status_completion_time',
+        'When the job completed (unix seconds).',
+        (job) => mapDefined(job.status?.completionTime, seconds),
+      ],
+    ]);
     k.declare('status_failed', 'Pods of the job that failed, by failure reason once the job failed.');
-    k.declare('status_suspended', '1 when the job is suspended.');
-    k.declare('status_start_time', 'When the job started (unix seconds).');
-    k.declare('status_completion_time', 'When the job completed (unix seconds).');
     k.declare('complete', 'Complete condition of the job, one series per possible status.');
     k.declare('failed', 'Failed condition of the job, one series per possible status.');
     k.forEach(view.jobs(), (job) => {
@@ -730,16 +798,7 @@ export class KubeStateMetrics {
       k.emit('created', base, seconds(job.metadata.creationTimestamp));
       this.metadataFamilies(k, 'jobs', base, job);
       this.owners(k, base, job);
-      k.emit('spec_parallelism', base, job.spec.parallelism ?? 1);
-      k.emit('spec_completions', base, job.spec.completions ?? 1);
-      if (job.spec.activeDeadlineSeconds !== undefined) {
-        k.emit('spec_active_deadline_seconds', base, job.spec.activeDeadlineSeconds);
-      }
-      k.emit('status_active', base, status.active ?? 0);
-      if (status.ready !== undefined) {
-        k.emit('status_ready', base, status.ready);
-      }
-      k.emit('status_succeeded', base, status.succeeded ?? 0);
+      numbers(base, job);
       const failedCondition = status.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
       if (!status.failed || !failedCondition) {
         k.emit('status_failed', base, status.failed ?? 0);
@@ -752,15 +811,6 @@ export class KubeStateMetrics {
         if (!known) {
           k.emit('status_failed', base, status.failed, { reason: '' });
         }
-      }
-      if (job.spec.suspend !== undefined) {
-        k.emit('status_suspended', base, bool(job.spec.suspend));
-      }
-      if (status.startTime) {
-        k.emit('status_start_time', base, seconds(status.startTime));
-      }
-      if (status.completionTime) {
-        k.emit('status_completion_time', base, seconds(status.completionTime));
       }
       for (const [suffix, type] of [
         ['complete', 'Complete'],
@@ -780,48 +830,60 @@ export class KubeStateMetrics {
     const k = new KindEmitter(writer, 'kube_cronjob', this.cache);
     k.declare('info', 'Schedule, concurrency policy and time zone of the cron job; value 1.');
     this.declareMetadata(k, 'cronjob');
-    k.declare('status_active', 'Jobs of the cron job running now.');
-    k.declare('status_last_schedule_time', 'When the cron job last created a job (unix seconds).');
-    k.declare('status_last_successful_time', 'When a job of the cron job last succeeded (unix seconds).');
-    k.declare('spec_suspend', '1 when the cron job is suspended.');
-    k.declare('spec_starting_deadline_seconds', 'Seconds a missed run of the cron job may still start late.');
-    k.declare(
-      'next_schedule_time',
-      'When the cron job fires next after its last run or, never run, after its creation (unix seconds).'
-    );
-    k.declare('schedule_invalid', '1 when the schedule of the cron job cannot be parsed.');
-    k.declare('spec_successful_job_history_limit', 'Finished jobs of the cron job that are kept.');
-    k.declare('spec_failed_job_history_limit', 'Failed jobs of the cron job that are kept.');
+    const nextRun = (cronJob: CronJob) =>
+      nextCronTime(
+        cronJob.spec.schedule,
+        Date.parse(cronJob.status?.lastScheduleTime ?? cronJob.metadata.creationTimestamp)
+      );
+    const numbers = k.numbers<CronJob>([
+      ['status_active', 'Jobs of the cron job running now.', (cj) => cj.status?.active?.length ?? 0],
+      [
+        'status_last_schedule_time',
+        'When the cron job last created a job (unix seconds).',
+        (cj) => mapDefined(cj.status?.lastScheduleTime, seconds),
+      ],
+      [
+        'status_last_successful_time',
+        'When a job of the cron job last succeeded (unix seconds).',
+        (cj) => mapDefined(cj.status?.lastSuccessfulTime, seconds),
+      ],
+      ['spec_suspend', '1 when the cron job is suspended.', (cj) => bool(cj.spec.suspend)],
+      [
+        'spec_starting_deadline_seconds',
+        'Seconds a missed run of the cron job may still start late.',
+        (cj) => cj.spec.startingDeadlineSeconds,
+      ],
+      [
+        'next_schedule_time',
+        'When the cron job fires next after its last run or, never run, after its creation (unix seconds).',
+        (cj) => mapDefined(nextRun(cj), (next) => Math.floor(next / 1000)),
+      ],
+      [
+        'schedule_invalid',
+        '1 when the schedule of the cron job cannot be parsed.',
+        (cj) => bool(nextRun(cj) === undefined),
+      ],
+      [
+        'spec_successful_job_history_limit',
+        'Finished jobs of the cron job that are kept.',
+        (cj) => cj.spec.successfulJobsHistoryLimit ?? 3,
+      ],
+      [
+        'spec_failed_job_history_limit',
+        'Failed jobs of the cron job that are kept.',
+        (cj) => cj.spec.failedJobsHistoryLimit ?? 1,
+      ],
+    ]);
     k.forEach(view.cronJobs(), (cronJob) => {
       const base = k.identify({ namespace: cronJob.metadata.namespace ?? '', cronjob: cronJob.metadata.name });
-      const spec = cronJob.spec;
-      const status = cronJob.status ?? {};
       k.emit('info', base, 1, {
-        schedule: spec.schedule,
-        concurrency_policy: spec.concurrencyPolicy ?? 'Allow',
-        timezone: spec.timeZone ?? 'local',
+        schedule: cronJob.spec.schedule,
+        concurrency_policy: cronJob.spec.concurrencyPolicy ?? 'Allow',
+        timezone: cronJob.spec.timeZone ?? 'local',
       });
       k.emit('created', base, seconds(cronJob.metadata.creationTimestamp));
       this.metadataFamilies(k, 'cronjobs', base, cronJob);
-      k.emit('status_active', base, status.active?.length ?? 0);
-      if (status.lastScheduleTime) {
-        k.emit('status_last_schedule_time', base, seconds(status.lastScheduleTime));
-      }
-      if (status.lastSuccessfulTime) {
-        k.emit('status_last_successful_time', base, seconds(status.lastSuccessfulTime));
-      }
-      k.emit('spec_suspend', base, bool(spec.suspend));
-      if (spec.startingDeadlineSeconds !== undefined) {
-        k.emit('spec_starting_deadline_seconds', base, spec.startingDeadlineSeconds);
-      }
-      const from = status.lastScheduleTime ?? cronJob.metadata.creationTimestamp;
-      const next = nextCronTime(spec.schedule, Date.parse(from));
-      k.emit('schedule_invalid', base, bool(next === undefined));
-      if (next !== undefined) {
-        k.emit('next_schedule_time', base, Math.floor(next / 1000));
-      }
-      k.emit('spec_successful_job_history_limit', base, spec.successfulJobsHistoryLimit ?? 3);
-      k.emit('spec_failed_job_history_limit', base, spec.failedJobsHistoryLimit ?? 1);
+      numbers(base, cronJob);
     });
   }
 
@@ -978,6 +1040,10 @@ export class KubeStateMetrics {
       }
     });
   }
+}
+
+function mapDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 function flatten(text: string): string {
