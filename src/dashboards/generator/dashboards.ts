@@ -406,6 +406,42 @@ function podsTable(title: string, description: string, podFilter?: string): Json
   );
 }
 
+/** Network and container restarts per pod, for the pods `scope` keeps of an expression labelled {pod}. */
+function podNetworkAndRestarts(scope: (perPod: string) => string): Json[] {
+  const perPod = (expr: string) => scope(`sum by (pod) (${expr})`);
+  return [
+    timeseries(
+      {
+        title: 'Network by pod',
+        description: 'Bytes per second per pod (receive up, transmit down).',
+        width: 12,
+        height: 8,
+      },
+      [
+        { expr: perPod(networkRate('receive', IN_NAMESPACE)), legend: '{{pod}} receive' },
+        { expr: `-(${perPod(networkRate('transmit', IN_NAMESPACE))})`, legend: '{{pod}} transmit' },
+      ],
+      'Bps',
+      { min: null }
+    ),
+    timeseries(
+      {
+        title: 'Container restarts by pod',
+        description: 'Restarts per pod within each interval.',
+        width: 12,
+        height: 8,
+      },
+      [
+        {
+          expr: perPod(`increase(${sel('kube_pod_container_status_restarts_total', IN_NAMESPACE)}[$__rate_interval])`),
+          legend: '{{pod}}',
+        },
+      ],
+      'short'
+    ),
+  ];
+}
+
 function namespace(): Json {
   const byPod = (expr: string) => `sum by (pod) (${expr})`;
   const byWorkload = (perPod: string) =>
@@ -437,35 +473,7 @@ function namespace(): Json {
         [{ expr: byPod(memoryWorkingSet(IN_NAMESPACE)), legend: '{{pod}}' }],
         'bytes'
       ),
-      timeseries(
-        {
-          title: 'Network by pod',
-          description: 'Bytes per second per pod (receive up, transmit down).',
-          width: 12,
-          height: 8,
-        },
-        [
-          { expr: byPod(networkRate('receive', IN_NAMESPACE)), legend: '{{pod}} receive' },
-          { expr: `-${byPod(networkRate('transmit', IN_NAMESPACE))}`, legend: '{{pod}} transmit' },
-        ],
-        'Bps',
-        { min: null }
-      ),
-      timeseries(
-        {
-          title: 'Container restarts by pod',
-          description: 'Restarts per pod within each interval.',
-          width: 12,
-          height: 8,
-        },
-        [
-          {
-            expr: byPod(`increase(${sel('kube_pod_container_status_restarts_total', IN_NAMESPACE)}[$__rate_interval])`),
-            legend: '{{pod}}',
-          },
-        ],
-        'short'
-      ),
+      ...podNetworkAndRestarts((perPod) => perPod),
       table(
         {
           title: 'Workloads',
@@ -609,40 +617,7 @@ function workload(): Json {
         ofWorkload,
         [IN_NAMESPACE]
       ),
-      timeseries(
-        {
-          title: 'Network by pod',
-          description: 'Bytes per second per pod (receive up, transmit down).',
-          width: 12,
-          height: 8,
-        },
-        [
-          { expr: ofWorkload(`sum by (pod) (${networkRate('receive', IN_NAMESPACE)})`), legend: '{{pod}} receive' },
-          {
-            expr: `-(${ofWorkload(`sum by (pod) (${networkRate('transmit', IN_NAMESPACE)})`)})`,
-            legend: '{{pod}} transmit',
-          },
-        ],
-        'Bps',
-        { min: null }
-      ),
-      timeseries(
-        {
-          title: 'Container restarts by pod',
-          description: 'Restarts per pod within each interval.',
-          width: 12,
-          height: 8,
-        },
-        [
-          {
-            expr: ofWorkload(
-              `sum by (pod) (increase(${sel('kube_pod_container_status_restarts_total', IN_NAMESPACE)}[$__rate_interval]))`
-            ),
-            legend: '{{pod}}',
-          },
-        ],
-        'short'
-      ),
+      ...podNetworkAndRestarts(ofWorkload),
       podsTable(
         'Pods',
         'Pods owned by the workload; follow a pod or node to its dashboard or KubeAtlas page.',
