@@ -937,6 +937,21 @@ export class Simulation extends EventEmitter {
           started: true,
         };
       }
+      const finished = (exitCode: number, reason: string, runMs: number) => ({
+        ...base,
+        ready: false,
+        restartCount: 0,
+        state: {
+          terminated: {
+            exitCode,
+            reason,
+            startedAt: startedIso,
+            finishedAt: isoSeconds(started + runMs),
+            containerID: base.containerID,
+          },
+        },
+        lastState: {},
+      });
       switch (behavior) {
         case 'crashloop': {
           const restarts = this.random.int(9, 20);
@@ -971,37 +986,9 @@ export class Simulation extends EventEmitter {
             lastState: {},
           };
         case 'failed':
-          return {
-            ...base,
-            ready: false,
-            restartCount: 0,
-            state: {
-              terminated: {
-                exitCode: 1,
-                reason: 'Error',
-                startedAt: startedIso,
-                finishedAt: isoSeconds(started + 41000),
-                containerID: base.containerID,
-              },
-            },
-            lastState: {},
-          };
+          return finished(1, 'Error', 41000);
         default:
-          return {
-            ...base,
-            ready: false,
-            restartCount: 0,
-            state: {
-              terminated: {
-                exitCode: 0,
-                reason: 'Completed',
-                startedAt: startedIso,
-                finishedAt: isoSeconds(started + 17000),
-                containerID: base.containerID,
-              },
-            },
-            lastState: {},
-          };
+          return finished(0, 'Completed', 17000);
       }
     });
     return {

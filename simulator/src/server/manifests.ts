@@ -2,43 +2,24 @@
  * Scenario files: Kubernetes manifests (YAML or JSON, several documents per file, `kind: List` too) added to the
  * cluster as if each object were POSTed, so they get the same defaults, controllers and errors as API clients do.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { Simulation } from '../cluster/simulation';
 import { Json } from '../cluster/store';
 import { Discovery } from './discovery';
-import { ApiError } from './status';
 import { create } from './server';
+import { readYamlFiles } from './yaml-files';
 
 /** Applies every manifest of a file or directory; throws naming the file, the document and the problem. */
 export function applyManifests(sim: Simulation, discovery: Discovery, path: string): number {
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path)
-        .filter((f) => /\.(ya?ml|json)$/.test(f))
-        .sort()
-        .map((f) => join(path, f))
-    : [path];
   let count = 0;
-  for (const file of files) {
-    let documents: unknown[];
-    try {
-      documents = loadAll(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`scenario file ${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-    }
-    documents.forEach((doc, index) => {
-      const items: Json[] = doc && (doc as Json).kind === 'List' ? ((doc as Json).items ?? []) : doc ? [doc] : [];
-      for (const item of items) {
-        try {
-          apply(sim, discovery, item);
-          count++;
-        } catch (error) {
-          const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
-          throw new Error(`scenario file ${file}: document ${index + 1}: ${message}`);
-        }
+  for (const { file, objects } of readYamlFiles(path, 'scenario file')) {
+    for (const { document, object } of objects) {
+      try {
+        apply(sim, discovery, object);
+        count++;
+      } catch (error) {
+        throw new Error(`scenario file ${file}: document ${document}: ${(error as Error).message}`);
       }
-    });
+    }
   }
   return count;
 }

@@ -4,11 +4,9 @@
  * authenticated user gets (discovery and self-reviews). Messages follow
  * k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go (forbiddenMessage).
  */
-import { readFileSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { Json } from '../cluster/store';
 import { ApiError } from './status';
+import { readYamlFiles } from './yaml-files';
 
 export interface PolicyRule {
   verbs: string[];
@@ -93,38 +91,16 @@ export class Rbac {
   /** Loads every .yaml/.yml/.json file of a directory, or one file. Throws naming the file and the problem. */
   static load(path: string): Rbac {
     const rbac = new Rbac();
-    const files = statSync(path).isDirectory()
-      ? readdirSync(path)
-          .filter((f) => /\.(ya?ml|json)$/.test(f))
-          .sort()
-          .map((f) => join(path, f))
-      : [path];
-    for (const file of files) {
-      rbac.addFile(file);
-    }
-    return rbac;
-  }
-
-  addFile(file: string): void {
-    let documents: unknown[];
-    try {
-      documents = loadAll(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`RBAC file ${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-    }
-    documents.forEach((doc, index) => {
-      if (doc === null || doc === undefined) {
-        return;
-      }
-      const items: Json[] = (doc as Json).kind === 'List' ? ((doc as Json).items ?? []) : [doc];
-      for (const item of items) {
-        const problem = this.add(item);
+    for (const { file, objects } of readYamlFiles(path, 'RBAC file')) {
+      for (const { document, object } of objects) {
+        const problem = rbac.add(object);
         if (problem) {
-          throw new Error(`RBAC file ${file}: document ${index + 1}: ${problem}`);
+          throw new Error(`RBAC file ${file}: document ${document}: ${problem}`);
         }
       }
-    });
-    this.files.push(file);
+      rbac.files.push(file);
+    }
+    return rbac;
   }
 
   /** Adds one manifest; returns what is wrong with it, if anything. */

@@ -31,8 +31,13 @@ const NAME = col('Name', 'string', 0, 'name');
 const AGE = col('Age');
 const age = (o: Json, now: number) => humanDuration(now - Date.parse(o.metadata.creationTimestamp));
 const orNone = (value: string | undefined) => (value ? value : '<none>');
-const containers = (template: Json) => template.spec.containers.map((c: Json) => c.name).join(',');
-const images = (template: Json) => template.spec.containers.map((c: Json) => c.image).join(',');
+/** The -o wide columns every workload kind adds. */
+const WORKLOAD_WIDE = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
+/** The Containers and Images cells of a pod template. */
+const templateCells = (template: Json) => [
+  template.spec.containers.map((c: Json) => c.name).join(','),
+  template.spec.containers.map((c: Json) => c.image).join(','),
+];
 const labelsString = (labels: Record<string, string> | undefined) =>
   labels && Object.keys(labels).length
     ? Object.keys(labels)
@@ -314,24 +319,14 @@ const PRINTERS: Record<string, Printer> = {
     ],
   },
   deployments: {
-    columns: [
-      NAME,
-      col('Ready'),
-      col('Up-to-date', 'integer'),
-      col('Available', 'integer'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), AGE, ...WORKLOAD_WIDE],
     cells: (o, now) => [
       o.metadata.name,
       `${o.status?.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`,
       o.status?.updatedReplicas ?? 0,
       o.status?.availableReplicas ?? 0,
       age(o, now),
-      containers(o.spec.template),
-      images(o.spec.template),
+      ...templateCells(o.spec.template),
       formatLabelSelector(o.spec.selector),
     ],
   },
@@ -342,9 +337,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Current', 'integer'),
       col('Ready', 'integer'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...WORKLOAD_WIDE,
     ],
     cells: (o, now) => [
       o.metadata.name,
@@ -352,8 +345,7 @@ const PRINTERS: Record<string, Printer> = {
       o.status?.replicas ?? 0,
       o.status?.readyReplicas ?? 0,
       age(o, now),
-      containers(o.spec.template),
-      images(o.spec.template),
+      ...templateCells(o.spec.template),
       formatLabelSelector(o.spec.selector),
     ],
   },
@@ -363,8 +355,7 @@ const PRINTERS: Record<string, Printer> = {
       o.metadata.name,
       `${o.status?.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`,
       age(o, now),
-      containers(o.spec.template),
-      images(o.spec.template),
+      ...templateCells(o.spec.template),
     ],
   },
   daemonsets: {
@@ -377,9 +368,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Available', 'integer'),
       col('Node Selector'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...WORKLOAD_WIDE,
     ],
     cells: (o, now) => {
       const s = o.status ?? {};
@@ -392,23 +381,13 @@ const PRINTERS: Record<string, Printer> = {
         s.numberAvailable ?? 0,
         labelsString(o.spec.template.spec.nodeSelector),
         age(o, now),
-        containers(o.spec.template),
-        images(o.spec.template),
+        ...templateCells(o.spec.template),
         formatLabelSelector(o.spec.selector),
       ];
     },
   },
   jobs: {
-    columns: [
-      NAME,
-      col('Status'),
-      col('Completions'),
-      col('Duration'),
-      AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [NAME, col('Status'), col('Completions'), col('Duration'), AGE, ...WORKLOAD_WIDE],
     cells: (o, now) => {
       const start = Date.parse(o.status?.startTime ?? '');
       const end = Date.parse(o.status?.completionTime ?? '') || now;
@@ -418,8 +397,7 @@ const PRINTERS: Record<string, Printer> = {
         `${o.status?.succeeded ?? 0}/${o.spec.completions ?? 1}`,
         start ? humanDuration(end - start) : '',
         age(o, now),
-        containers(o.spec.template),
-        images(o.spec.template),
+        ...templateCells(o.spec.template),
         labelsString(o.spec.selector?.matchLabels ?? o.spec.template.metadata.labels),
       ];
     },
@@ -433,9 +411,7 @@ const PRINTERS: Record<string, Printer> = {
       col('Active', 'integer'),
       col('Last Schedule'),
       AGE,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...WORKLOAD_WIDE,
     ],
     cells: (o, now) => [
       o.metadata.name,
@@ -445,8 +421,7 @@ const PRINTERS: Record<string, Printer> = {
       (o.status?.active ?? []).length,
       o.status?.lastScheduleTime ? humanDuration(now - Date.parse(o.status.lastScheduleTime)) : '<none>',
       age(o, now),
-      containers(o.spec.jobTemplate.spec.template),
-      images(o.spec.jobTemplate.spec.template),
+      ...templateCells(o.spec.jobTemplate.spec.template),
       '<none>',
     ],
   },
