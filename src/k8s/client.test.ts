@@ -522,3 +522,14 @@ describe('backendSrvFetch', () => {
     });
   });
 });
+
+describe('error names', () => {
+  it('come from the code, so a minifier renaming the classes does not change them', () => {
+    // A minified build gives classes short names; a subclass with another name stands in for that.
+    class X extends CancelledError {}
+    const error = new X('The request was cancelled.', '');
+    expect(error.name).toBe('CancelledError');
+    expect(String(error)).toBe('CancelledError: The request was cancelled.');
+    expect(new ForbiddenError('Pod', 'list', undefined, 'rule').name).toBe('ForbiddenError');
+  });
+});

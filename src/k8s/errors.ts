@@ -60,9 +60,13 @@ export abstract class K8sError extends Error {
     context?: { status?: number; url?: string }
   ) {
     super(fix ? `${summary} ${fix}` : summary);
-    this.name = new.target.name;
     this.status = context?.status;
     this.url = context?.url;
+  }
+
+  /** "ForbiddenError", "CancelledError", …: from the code, because minified builds rename classes. */
+  get name(): string {
+    return `${this.code}Error`;
   }
 }
 
