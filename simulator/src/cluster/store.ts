@@ -57,6 +57,8 @@ export interface ChangeEvent {
   type: ChangeType;
   resource: string;
   object: KubeObject;
+  /** MODIFIED: the version before, so watches with selectors can tell objects entering or leaving them. */
+  previous?: KubeObject;
   resourceVersion: number;
 }
 
@@ -186,9 +188,10 @@ export class ClusterStore extends EventEmitter {
     if (!table.objects.has(key)) {
       throw new Error(`${resource} ${key} not found`);
     }
+    const previous = table.objects.get(key);
     object.metadata.resourceVersion = String(++this.revision);
     table.set(key, object);
-    this.record('MODIFIED', resource, object);
+    this.record('MODIFIED', resource, object, previous);
     return object;
   }
 
@@ -244,13 +247,14 @@ export class ClusterStore extends EventEmitter {
     return start < 0 ? [] : this.history.slice(start);
   }
 
-  private record(type: ChangeType, resource: string, object: KubeObject): void {
+  private record(type: ChangeType, resource: string, object: KubeObject, previous?: KubeObject): void {
     const event: ChangeEvent = { type, resource, object, resourceVersion: this.revision };
+    // The history keeps no previous versions: replaced objects must stay collectable.
     this.history.push(event);
     // Trimmed in batches: splicing one entry per write would make bulk loads quadratic.
     if (this.history.length > 2 * HISTORY_LIMIT) {
       this.history.splice(0, this.history.length - HISTORY_LIMIT);
     }
-    this.emit('change', event);
+    this.emit('change', previous ? { ...event, previous } : event);
   }
 }

@@ -283,6 +283,32 @@ describe('writes and watch', () => {
     expect((await call('/apis/apps/v1/namespaces/default/deployments/hello')).json.status.readyReplicas).toBe(5);
   });
 
+  it('tells a selector watch when an object stops matching', async () => {
+    const pod = sim.store.list('pods', 'data').find((p) => p.metadata.labels?.app === 'kafka')!;
+    const watch = http.get(
+      `${base}/api/v1/namespaces/data/pods?watch=1&labelSelector=app%3Dkafka&resourceVersion=${sim.store.resourceVersion}`,
+      {
+        headers: { Authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` },
+      }
+    );
+    const first = new Promise<{ type: string; object: { metadata: { name: string } } }>((done) =>
+      watch.on('response', (res) =>
+        res.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString().split('\n')[0])))
+      )
+    );
+    await new Promise((done) => setTimeout(done, 100));
+    const patched = await call(`/api/v1/namespaces/data/pods/${pod.metadata.name}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: { metadata: { labels: { app: 'kafka-debug' } } },
+    });
+    expect(patched.json.metadata.labels.app).toBe('kafka-debug');
+    const event = await first;
+    watch.destroy();
+    expect(event.type).toBe('DELETED');
+    expect(event.object.metadata.name).toBe(pod.metadata.name);
+  });
+
   it('rolls a deployment out on a restartedAt strategic merge patch', async () => {
     const before = sim.store.list('replicasets', 'shop').filter((r) => r.metadata.labels?.app === 'cart');
     const patched = await call('/apis/apps/v1/namespaces/shop/deployments/cart', {

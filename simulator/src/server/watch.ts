@@ -96,9 +96,16 @@ export function serveWatch(
       send(change.type, objectJson(change.object));
     }
   }
+  // With selectors, an object that starts or stops matching is ADDED to or DELETED from the watcher's view.
   const onChange = (change: ChangeEvent) => {
-    if (change.resource === resource && relevant(change.object)) {
-      send(change.type, objectJson(change.object));
+    if (change.resource !== resource) {
+      return;
+    }
+    const now = relevant(change.object);
+    const before = change.previous ? relevant(change.previous) : now;
+    if (now || before) {
+      const type = change.type === 'MODIFIED' && now !== before ? (now ? 'ADDED' : 'DELETED') : change.type;
+      send(type, objectJson(change.object));
     }
   };
   sim.store.on('change', onChange);
