@@ -7,6 +7,7 @@
 // of them and return data in at least one. Run by scripts/test-all.sh:
 //   npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
 import { bundledDashboards } from './generator/dashboards';
+import type { Json } from './generator/model';
 import { WORKLOAD_PODS } from './generator/promql';
 import { DashboardOutcome, intervalBuiltins, PrometheusHttp, proveDashboard } from './proof/proof';
 import { interpolate } from './proof/variables';
@@ -101,6 +102,26 @@ describe.each(Object.keys(bundledDashboards()))('%s against real Prometheus', (f
       }));
     expect(failures).toEqual([]);
   });
+});
+
+it('fills every label column of every table from the labels its queries return', () => {
+  const missing = Object.entries(bundledDashboards()).flatMap(([file, dashboard]) =>
+    (dashboard.panels as Json[])
+      .filter((panel) => panel.type === 'table')
+      .flatMap((panel) => {
+        const returned = new Set(
+          outcomes
+            .get(file)!
+            .targets.filter((target) => target.panel === panel.title)
+            .flatMap((target) => [...target.labels])
+        );
+        const organize = (panel.transformations as Json[]).find((t) => t.id === 'organize')!.options as Json;
+        return Object.keys(organize.renameByName as Json)
+          .filter((field) => !field.startsWith('Value') && !returned.has(field))
+          .map((field) => `${file} ${panel.title}: ${field}`);
+      })
+  );
+  expect(missing).toEqual([]);
 });
 
 it('lists only exceptions that are still needed', () => {

@@ -365,7 +365,7 @@ function nodes(): Json {
           { expr: `-(${onNodes(network('transmit'))})`, legend: '{{node}} transmit' },
         ],
         'Bps',
-        { min: null }
+        { signed: true }
       ),
       row('Kubernetes (kube-state-metrics, cAdvisor)'),
       requestedAndUsed('cpu', 'CPU requested and used'),
@@ -422,7 +422,7 @@ function podNetworkAndRestarts(scope: (perPod: string) => string): Json[] {
         { expr: `-(${perPod(networkRate('transmit', IN_NAMESPACE))})`, legend: '{{pod}} transmit' },
       ],
       'Bps',
-      { min: null }
+      { signed: true }
     ),
     timeseries(
       {
@@ -720,7 +720,7 @@ function pod(): Json {
           { expr: `-${fsRate('writes')}`, legend: '{{container}} write' },
         ],
         'Bps',
-        { min: null }
+        { signed: true }
       ),
       timeseries(
         {
@@ -734,7 +734,7 @@ function pod(): Json {
           { expr: `-sum(${networkRate('transmit', ...inPod)})`, legend: 'transmit' },
         ],
         'Bps',
-        { min: null }
+        { signed: true }
       ),
       table(
         {

@@ -123,14 +123,21 @@ export function gauge(spec: PanelSpec, target: Target): Panel {
   );
 }
 
-export function timeseries(spec: PanelSpec, targets: Target[], unit: string, extra: Json = {}): Panel {
+/** Axis bounds: values start at 0 unless `signed` (receive drawn up, transmit down); shares may stop at `max` 1. */
+export interface Bounds {
+  signed?: boolean;
+  max?: number;
+}
+
+export function timeseries(spec: PanelSpec, targets: Target[], unit: string, bounds: Bounds = {}): Panel {
   return base(
     'timeseries',
     spec,
     targets,
     {
       unit,
-      min: extra.min ?? 0,
+      ...(bounds.signed ? {} : { min: 0 }),
+      ...(bounds.max === undefined ? {} : { max: bounds.max }),
       custom: {
         drawStyle: 'line',
         lineWidth: 1,
@@ -169,7 +176,9 @@ export function table(spec: PanelSpec, columns: Column[], labelTargets: Target[]
     instant: true,
     table: true,
   }));
-  const valueName = (index: number) => `Value #${String.fromCharCode(65 + index)}`;
+  // Grafana's Prometheus table format names the value column "Value" for one query, "Value #<refId>" for several
+  // (packages/grafana-prometheus result_transformer.ts getValueText).
+  const valueName = (index: number) => (targets.length === 1 ? 'Value' : `Value #${String.fromCharCode(65 + index)}`);
   const exclude: Record<string, boolean> = { Time: true };
   labelTargets.forEach((_, index) => (exclude[valueName(index)] = true));
   const rename: Record<string, string> = {};

@@ -39,6 +39,8 @@ export interface TargetOutcome {
   refId: string;
   /** Combinations in which the target returned at least one series. */
   withData: number;
+  /** Label names of the series it returned (table columns come from them). */
+  labels: Set<string>;
   combinations: number;
   /** Prometheus's error and the interpolated expression, when it rejected one. */
   errors: string[];
@@ -77,6 +79,7 @@ export async function proveDashboard(
       withData: 0,
       combinations: 0,
       errors: [],
+      labels: new Set(),
     };
     for (const combination of combinations) {
       const expr = interpolate(target.expr, { ...builtins, ...combination });
@@ -86,6 +89,7 @@ export async function proveDashboard(
         outcome.errors.push(`${result.error}\n${expr}`);
       } else if (result.series.length > 0) {
         outcome.withData++;
+        result.series.forEach((series) => Object.keys(series).forEach((label) => outcome.labels.add(label)));
       }
     }
     targets.push(outcome);
