@@ -514,6 +514,43 @@ describe('backendSrvFetch', () => {
     expect(response).toEqual({ status: 200, statusText: 'OK', headers: { 'x-a': '1' }, body: { items: [] } });
   });
 
+  it('sends the JSON body as a string with its content type (older Grafana form-encodes objects)', async () => {
+    const seen: unknown[] = [];
+    const recording: BackendSrvLike = {
+      fetch: <T>(options: unknown) => {
+        seen.push(options);
+        return new Observable<{ data: T; status: number; statusText: string; headers: Headers }>((subscriber) => {
+          subscriber.next({ data: {} as T, status: 200, statusText: 'OK', headers: new Headers() });
+          subscriber.complete();
+        });
+      },
+    };
+    const client = new K8sClient({ routes: grafanaProxyRoutes('ds'), fetch: backendSrvFetch(recording) });
+    await client.scale('Deployment', 'shop', 'web', 2);
+    expect(seen[0]).toMatchObject({
+      url: '/api/datasources/proxy/uid/ds/k8s-patch/apis/apps/v1/namespaces/shop/deployments/web/scale',
+      method: 'PATCH',
+      data: '{"spec":{"replicas":2}}',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      showErrorAlert: false,
+    });
+  });
+
+  it('unsubscribes when aborted, which cancels the request in backendSrv', async () => {
+    let unsubscribed = false;
+    const pending: BackendSrvLike = {
+      fetch: () =>
+        new Observable(() => () => {
+          unsubscribed = true;
+        }),
+    };
+    const controller = new AbortController();
+    const response = backendSrvFetch(pending)({ ...request, signal: controller.signal });
+    controller.abort();
+    await expect(response).rejects.toMatchObject({ name: 'AbortError' });
+    expect(unsubscribed).toBe(true);
+  });
+
   it('rethrows a cancelled request', async () => {
     await expect(
       backendSrvFetch(backendSrv({ status: -1, error: true, cancelled: true }))(request)

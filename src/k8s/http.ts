@@ -2,7 +2,7 @@
  * The client's only door to the network: an injectable function, so the same client runs in the browser through
  * Grafana's backendSrv and in node tests against the simulator.
  */
-import { lastValueFrom, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -43,42 +43,60 @@ export interface BackendSrvLike {
     responseType?: 'json' | 'text';
     showErrorAlert?: boolean;
     showSuccessAlert?: boolean;
-    hideFromInspector?: boolean;
-    abortSignal?: AbortSignal;
   }): Observable<{ data: T; status: number; statusText: string; headers: Headers }>;
 }
 
 /**
  * HttpFetch over Grafana's backendSrv (`getBackendSrv()`): the browser path, through the datasource proxy.
  * backendSrv errors with a FetchError {status, data, statusText} for non-2xx statuses; that becomes a normal response
- * here so one mapping handles both transports. FetchError carries no headers, so Retry-After is unknown in the browser
- * and the client falls back to its own backoff.
+ * here so one mapping handles both transports. FetchError carries no headers, so Retry-After is read from the
+ * Kubernetes Status body instead (details.retryAfterSeconds). Aborting unsubscribes, which makes backendSrv abort
+ * its fetch (public/app/core/services/backend_srv.ts) in every Grafana version the plugin supports.
  */
 export function backendSrvFetch(backendSrv: BackendSrvLike): HttpFetch {
-  return async (request) => {
-    try {
-      const response = await lastValueFrom(
-        backendSrv.fetch<unknown>({
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const subscription = backendSrv
+        .fetch<unknown>({
           url: request.url,
           method: request.method,
           headers: request.headers,
-          data: request.body === undefined ? undefined : JSON.parse(request.body),
+          // A string body is sent as is; an object would be form-encoded by Grafana < 12 for merge-patch+json
+          // (public/app/core/utils/fetch.ts parseBody only JSON-encodes for application/json).
+          data: request.body,
           responseType: request.responseType,
           showErrorAlert: false,
           showSuccessAlert: false,
-          abortSignal: request.signal,
         })
-      );
-      const headers: Record<string, string> = {};
-      response.headers?.forEach((value, name) => (headers[name.toLowerCase()] = value));
-      return { status: response.status, statusText: response.statusText, headers, body: response.data ?? '' };
-    } catch (error) {
-      if (isFetchErrorLike(error) && !error.cancelled) {
-        return { status: error.status, statusText: error.statusText ?? '', headers: {}, body: error.data ?? '' };
+        .subscribe({
+          next: (response) => {
+            const headers: Record<string, string> = {};
+            response.headers?.forEach((value, name) => (headers[name.toLowerCase()] = value));
+            resolve({ status: response.status, statusText: response.statusText, headers, body: response.data ?? '' });
+          },
+          error: (error: unknown) => {
+            if (isFetchErrorLike(error) && !error.cancelled) {
+              resolve({
+                status: error.status,
+                statusText: error.statusText ?? '',
+                headers: {},
+                body: error.data ?? '',
+              });
+            } else {
+              reject(error);
+            }
+          },
+        });
+      const abort = () => {
+        subscription.unsubscribe();
+        reject(new DOMException('The request was aborted.', 'AbortError'));
+      };
+      if (request.signal.aborted) {
+        abort();
+      } else {
+        request.signal.addEventListener('abort', abort, { once: true });
       }
-      throw error;
-    }
-  };
+    });
 }
 
 interface FetchErrorLike {
