@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import { ClusterStore, KubeObject, Json } from './store';
+import { ClusterStore, KubeObject, Json, ChangeEvent } from './store';
 import { Random } from './random';
 import { objectOf, ownerRef, isoSeconds, KUBE_VERSION, parseCpu, parseBytes } from './objects';
 
@@ -91,6 +91,7 @@ export class Simulation extends EventEmitter {
   private readonly nextPodIp = new Map<string, number>();
   private nextServiceIp = 10;
   private timer: NodeJS.Timeout | undefined;
+  private schedulable: KubeObject[] | undefined;
   /** True while a scenario is being built, so its objects get a history instead of looking brand new. */
   building = true;
 
@@ -102,6 +103,11 @@ export class Simulation extends EventEmitter {
       () => this.clock.now(),
       () => this.random.uid()
     );
+    this.store.on('change', (change: ChangeEvent) => {
+      if (change.resource === 'nodes') {
+        this.schedulable = undefined;
+      }
+    });
   }
 
   private ago(seconds: number): number {
@@ -241,7 +247,9 @@ export class Simulation extends EventEmitter {
 
   /** Nodes that take new pods: Ready workers (control-plane nodes are tainted). */
   private schedulableNodes(): KubeObject[] {
-    return this.store.list('nodes').filter((n) => !isControlPlane(n) && !n.spec.taints?.length);
+    // Asked once per new pod: cached until a node changes.
+    this.schedulable ??= this.store.list('nodes').filter((n) => !isControlPlane(n) && !n.spec.taints?.length);
+    return this.schedulable;
   }
 
   addWorkload(spec: WorkloadSpec): KubeObject {
