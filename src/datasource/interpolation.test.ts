@@ -17,7 +17,7 @@ describe('resolveList', () => {
   it('combines a variable with literals', () => {
     expect(resolveList('$one,kube-system', replace)).toEqual(['prod', 'kube-system']);
   });
-  it.each(['', '  ', '*', '$all', undefined])('treats %p as every value', (filter) => {
+  it.each(['', '  ', '*', '.*', '$all', undefined])('treats %p as every value', (filter) => {
     expect(resolveList(filter, replace)).toBeUndefined();
   });
 });

@@ -9,8 +9,8 @@ export type Replace = (text: string, format: (value: string | string[]) => strin
 
 const commaList = (value: string | string[]) => (Array.isArray(value) ? value.join(',') : value);
 
-/** Values that mean "any": empty, "*", or Grafana's "All" option rendered without a custom all value. */
-const ALL = new Set(['', '*', '$__all', 'All']);
+/** Values that mean "any": empty, "*", the common custom all value ".*", or Grafana's "All" option rendered without one. */
+const ALL = new Set(['', '*', '.*', '$__all', 'All']);
 
 /**
  * The values a filter selects (namespaces, pod names, event types …), or undefined for any. "team-a,team-b" and a
