@@ -32,6 +32,15 @@ templateSrv.setFromUrl(new URLSearchParams(window.location.search));
 setTemplateSrv(templateSrv);
 // @grafana/runtime 12.0.2 as published does not export setPluginPage, so plugins get its PluginPage pass-through.
 
+// ?role= and ?theme= were consumed by the server (cookies, boot data); the plugin should see Grafana's URL without them.
+const sandboxParams = new URLSearchParams(window.location.search);
+if (sandboxParams.has('role') || sandboxParams.has('theme')) {
+  sandboxParams.delete('role');
+  sandboxParams.delete('theme');
+  const { pathname, hash } = window.location;
+  locationService.getHistory().replace({ pathname, search: sandboxParams.toString() ? `?${sandboxParams}` : '', hash });
+}
+
 function SandboxRoot() {
   const history = locationService.getHistory();
   const [location, setLocation] = useState(history.location);
