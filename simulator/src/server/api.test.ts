@@ -39,6 +39,7 @@ function call(
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
       res.on('end', () => {
         const raw = Buffer.concat(chunks);
         const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
@@ -389,6 +390,21 @@ describe('fault injection', () => {
       message: 'nodes is forbidden: User "admin" cannot list resource "nodes" in API group "" at the cluster scope',
     });
     expect((await call('/api/v1/pods?limit=1')).status).toBe(200);
+  });
+
+  it('truncates bodies and trickles headers', async () => {
+    await call('/__sim/faults', {
+      method: 'PUT',
+      body: [
+        { type: 'truncate', resource: 'pods' },
+        { type: 'slow-headers', ms: 300, resource: 'nodes' },
+      ],
+    });
+    await expect(call('/api/v1/pods')).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+    const started = Date.now();
+    const slow = await call('/api/v1/nodes');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(slow.json).toMatchObject({ kind: 'Status', code: 503 });
   });
 
   it('rejects unknown fault types', async () => {
