@@ -22,11 +22,24 @@ export const SERVICE_ACCOUNT = 'system:serviceaccount:kubeatlas:kubeatlas';
 /** uid of the cluster datasource in provisioning/datasources/kubeatlas.yaml. */
 const DATASOURCE_UID = 'kubeatlas-demo';
 
-/** The demo cluster, frozen in time, authorizing with deploy/kubernetes, handing out the kubeatlas SA's token. */
+/**
+ * The demo cluster (no metrics listener), frozen in time, authorizing with deploy/kubernetes, handing out the
+ * kubeatlas SA's token.
+ */
 export function simulator(...extra: string[]): Promise<RunningSimulator> {
   return startSimulator(
     parseFlags([
-      ...['--scenario', 'demo', '--port', '0', '--frozen', '--start-time', '2026-01-10T12:00:00Z'],
+      ...[
+        '--scenario',
+        'demo',
+        '--port',
+        '0',
+        '--metrics-port',
+        '-1',
+        '--frozen',
+        '--start-time',
+        '2026-01-10T12:00:00Z',
+      ],
       ...['--user', SERVICE_ACCOUNT, '--rbac', path.join(REPO, 'deploy/kubernetes')],
       ...extra,
     ])
