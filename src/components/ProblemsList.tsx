@@ -39,7 +39,7 @@ export function ProblemsList({ problems }: { problems: Problem[] }) {
   );
 }
 
-function ProblemRow({ problem }: { problem: Problem }) {
+const ProblemRow = React.memo(function ProblemRow({ problem }: { problem: Problem }) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.row} data-testid="problem" data-severity={problem.severity} data-type={problem.type}>
@@ -62,7 +62,7 @@ function ProblemRow({ problem }: { problem: Problem }) {
       </div>
     </div>
   );
-}
+});
 
 const getStyles = (theme: GrafanaTheme2) => ({
   row: css({

@@ -92,7 +92,7 @@ function Nodes({ snapshot, figures, namespaces, url }: ClusterView) {
   );
 }
 
-function NodeCard({ usage, figures }: { usage: NodeUsage; figures: Figures }) {
+const NodeCard = React.memo(function NodeCard({ usage, figures }: { usage: NodeUsage; figures: Figures }) {
   const styles = useStyles2(getStyles);
   const { node } = usage;
   return (
@@ -139,7 +139,7 @@ function NodeCard({ usage, figures }: { usage: NodeUsage; figures: Figures }) {
       <PodGroups groups={usage.podsByNamespace} />
     </div>
   );
-}
+});
 
 function UnscheduledCard({ pods }: { pods: PodModel[] }) {
   const styles = useStyles2(getStyles);

@@ -49,7 +49,8 @@ export function estimateRowHeight(row: AppMapRow): number {
   }
 }
 
-export function AppMapRowView({ row }: { row: AppMapRow }) {
+/** Memoized: while scrolling, rows that stay on screen keep their rendered output. */
+export const AppMapRowView = React.memo(function AppMapRowView({ row }: { row: AppMapRow }) {
   switch (row.type) {
     case 'namespace':
       return <NamespaceHeader apps={row.apps} />;
@@ -60,7 +61,7 @@ export function AppMapRowView({ row }: { row: AppMapRow }) {
     case 'ingress':
       return <IngressRow entry={row.ingress} />;
   }
-}
+});
 
 function NamespaceHeader({ apps }: { apps: NamespaceApps }) {
   const styles = useStyles2(getStyles);
