@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { DataSourcePluginMeta, DataSourceSettings, TestDataSourceResponse } from '@grafana/data';
 import { selectors } from '@grafana/e2e-selectors';
 import { config, getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
-import { Alert, Button, Field, Input, LoadingPlaceholder, Stack } from '@grafana/ui';
+import { Alert, Button, Field, Input, LoadingPlaceholder, Stack, type AlertVariant } from '@grafana/ui';
 import { importDataSourcePlugin } from '../pluginLoader';
 import { errorMessage, useAsync } from './useAsync';
 
@@ -24,16 +24,26 @@ export function DataSourcesPage() {
 }
 
 interface TestResult {
-  status: 'success' | 'error' | 'warning' | string;
+  status: string;
   message: string;
   details?: string;
+  verboseDetails?: string;
+}
+
+/** DataSourceTestingStatus.tsx getAlertVariant: `ok` is success, Alert's own variants pass, anything else is info. */
+function alertVariant(status: string): AlertVariant {
+  if (status.toLowerCase() === 'ok') {
+    return 'success';
+  }
+  return (['success', 'info', 'warning', 'error'] as string[]).includes(status) ? (status as AlertVariant) : 'info';
 }
 
 /**
  * public/app/features/datasources/components/EditDataSource.tsx and state/actions.ts: the settings from
  * GET /api/datasources/uid/:uid (secureJsonFields, never secrets), the plugin's ConfigEditor, and "Save & test" =
  * PUT /api/datasources/uid/:uid, reload the datasource service, then the plugin's testDatasource(); errors thrown by
- * the test are shown from their `data.message` (parseHealthCheckError).
+ * the test are shown from their `data.message` (parseHealthCheckError); the result as DataSourceTestingStatus.tsx
+ * shows it (details.message as text, details.verboseMessage in a <details>).
  */
 export function DataSourceEditPage() {
   const { uid = '' } = useParams();
@@ -116,14 +126,14 @@ export function DataSourceEditPage() {
         </p>
       )}
       {result && (
-        <div data-testid={selectors.pages.DataSource.alert}>
-          <Alert
-            severity={result.status === 'error' ? 'error' : result.status === 'warning' ? 'warning' : 'success'}
-            title={result.message}
-          >
-            {result.details}
-          </Alert>
-        </div>
+        <Alert
+          severity={alertVariant(result.status)}
+          title={result.message}
+          data-testid={selectors.pages.DataSource.alert}
+        >
+          {result.details}
+          {result.verboseDetails && <details style={{ whiteSpace: 'pre-wrap' }}>{result.verboseDetails}</details>}
+        </Alert>
       )}
       <Stack>
         <Button
