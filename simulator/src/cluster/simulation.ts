@@ -132,7 +132,8 @@ export class Simulation extends EventEmitter {
     const index = this.nodeIndex.size;
     this.nodeIndex.set(spec.name, index);
     const memoryKi = spec.memoryGi * 1024 * 1024;
-    const heartbeat = isoSeconds(this.ago(12));
+    // A NotReady node's kubelet went silent when its memory ran out: its last heartbeat is that old.
+    const heartbeat = isoSeconds(this.ago(spec.notReady ? 1400 : 12));
     const since = isoSeconds(this.ago(spec.ageSeconds - 30));
     const condition = (type: string, status: string, reason: string, message: string, transition = since) => ({
       type,
