@@ -9,6 +9,7 @@
  * - name: the source names the target (same namespace for namespaced targets), optionally with a port; a named
  *   target absent from the snapshot becomes a `missing` edge, so pages can show the dangling reference.
  */
+import { KINDS } from '../k8s/kinds';
 import type { KindName, LabelSelector, ModelByKind, RelationName } from './types';
 
 export interface NamedTarget {
@@ -103,7 +104,22 @@ export const RELATIONS: readonly RelationSpec[] = [
     match: 'name',
     targets: (pod) => pod.claimNames.map((name) => ({ name })),
   },
+  {
+    relation: 'about',
+    from: 'Event',
+    to: 'Pod',
+    match: 'name',
+    // Events live in their object's namespace (cluster-scoped objects: any namespace, the match ignores it).
+    targets: (event) =>
+      isKindName(event.involvedObject.kind)
+        ? [{ name: event.involvedObject.name, kind: event.involvedObject.kind }]
+        : [],
+  },
 ];
+
+function isKindName(kind: string): kind is KindName {
+  return Object.prototype.hasOwnProperty.call(KINDS, kind);
+}
 
 /** Does a label selector match these labels? An empty selector matches everything (Kubernetes semantics). */
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {

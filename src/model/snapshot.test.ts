@@ -117,6 +117,29 @@ describe('buildSnapshot', () => {
     expect(edges(snapshot, 'mounts')).toEqual(['Pod/pg-0 -> PersistentVolumeClaim/data-pg-0']);
   });
 
+  it('about: Events → their involved object, by name in the event namespace', () => {
+    const withEvents = indexSnapshot({
+      Pod: [normalize('Pod', raw.rawPods[1])!, normalize('Pod', raw.rawPods[3])!],
+      Node: [normalize('Node', raw.rawNodes[0])!],
+      Event: [
+        ...raw.rawEvents.map((e) => normalize('Event', e)!),
+        normalize('Event', {
+          metadata: { name: 'node-a.1', namespace: 'default', uid: 'e-3' },
+          involvedObject: { kind: 'Node', name: 'node-a' },
+        })!,
+        normalize('Event', {
+          metadata: { name: 'x.1', namespace: 'shop', uid: 'e-4' },
+          involvedObject: { kind: 'Secret', name: 'x' },
+        })!,
+      ],
+    });
+    expect(edges(withEvents, 'about')).toEqual([
+      'Event/node-a.1 -> Node/node-a',
+      'Event/pg-0.17b -> Pod/pg-0',
+      'Event/web-7d9-bbb.17a -> Pod/web-7d9-bbb',
+    ]);
+  });
+
   it('selectors never cross namespaces', () => {
     const pod = (ns: string, uid: string) =>
       normalize('Pod', { metadata: { name: uid, namespace: ns, uid, labels: { app: 'web' } } })!;

@@ -457,7 +457,9 @@ export type RelationName =
   /** Pod → Node (spec.nodeName). */
   | 'runsOn'
   /** Pod → PersistentVolumeClaim. */
-  | 'mounts';
+  | 'mounts'
+  /** Event → its involved object (when that object's kind is one the app lists). */
+  | 'about';
 
 export interface Edge {
   relation: RelationName;
