@@ -207,6 +207,15 @@ export const KINDS: KindInfo[] = [
     subresources: [status('Ingress', 'networking.k8s.io', 'v1')],
   },
   {
+    resource: 'leases',
+    singular: 'lease',
+    kind: 'Lease',
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    namespaced: true,
+    verbs: READ_WRITE,
+  },
+  {
     resource: 'endpointslices',
     singular: 'endpointslice',
     kind: 'EndpointSlice',

@@ -48,7 +48,7 @@ describe('demo scenario', () => {
       sim.store.list('jobs', 'data').some((j) => j.status.failed && j.metadata.ownerReferences?.[0].kind === 'CronJob')
     ).toBe(true);
     expect(pods.length).toBeGreaterThanOrEqual(70);
-    expect(sim.store.count('namespaces')).toBe(6);
+    expect(sim.store.count('namespaces')).toBe(7);
   });
 
   it('moves time: crash-looping restarts grow and churn replaces pods', () => {

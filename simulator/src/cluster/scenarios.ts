@@ -54,6 +54,7 @@ function doubled(memory: string): string {
 const DEMO_NAMESPACES: Array<[string, number]> = [
   ['default', 90 * DAY],
   ['kube-system', 90 * DAY],
+  ['kube-node-lease', 90 * DAY],
   ['monitoring', 60 * DAY],
   ['shop', 45 * DAY],
   ['payments', 30 * DAY],
@@ -514,6 +515,7 @@ export function buildScenario(
   if (scenario === 'empty') {
     sim.addNamespace('default', 90 * DAY);
     sim.addNamespace('kube-system', 90 * DAY);
+    sim.addNamespace('kube-node-lease', 90 * DAY);
     return;
   }
   for (const [name, age] of DEMO_NAMESPACES) {

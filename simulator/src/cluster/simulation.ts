@@ -145,7 +145,7 @@ export class Simulation extends EventEmitter {
     });
     const pressureSince = isoSeconds(this.ago(1800));
     const ip = `10.0.${Math.floor(index / 250)}.${(index % 250) + 4}`;
-    this.store.create(
+    const node = this.store.create(
       'nodes',
       objectOf('nodes', undefined, spec.name, {
         createdAt: this.ago(spec.ageSeconds),
@@ -242,6 +242,20 @@ export class Simulation extends EventEmitter {
             architecture: 'amd64',
           },
         },
+      })
+    );
+    this.addNodeLease(node, spec.notReady ? 1400 : 8);
+  }
+
+  /** The kubelet's heartbeat Lease (kube-node-lease), which `kubectl describe node` shows. */
+  private addNodeLease(node: KubeObject, renewedSecondsAgo: number): void {
+    const renewTime = new Date(this.ago(renewedSecondsAgo)).toISOString().replace('Z', '000Z');
+    this.store.create(
+      'leases',
+      objectOf('leases', 'kube-node-lease', node.metadata.name, {
+        createdAt: Date.parse(node.metadata.creationTimestamp),
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid }],
+        spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime },
       })
     );
   }

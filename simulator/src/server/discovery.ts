@@ -10,6 +10,7 @@ const GROUP_ORDER = [
   'autoscaling',
   'batch',
   'networking.k8s.io',
+  'coordination.k8s.io',
   'discovery.k8s.io',
   'monitoring.coreos.com',
 ];
