@@ -141,7 +141,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
   };
 
   /** frontendsettings.go getFSDataSources: keyed by name, proxy-access URLs point at the datasource proxy. */
-  const frontendSettings = (user: ProxyUser) => {
+  const frontendSettings = () => {
     const dsMap: Record<string, unknown> = {};
     for (const ds of datasources) {
       const plugin = plugins.get(ds.type);
@@ -195,7 +195,6 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       rbacEnabled: true,
       viewersCanEdit: false,
       exploreEnabled: true,
-      sandbox: { role: user.orgRole },
     };
   };
 
@@ -298,7 +297,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
         language: 'en-US',
         permissions: {},
       },
-      settings: frontendSettings(user),
+      settings: frontendSettings(),
       navTree: [],
       assets: { dark: '', light: '' },
     };
@@ -371,7 +370,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       return sendJson(res, 200, { database: 'ok', version: GRAFANA_VERSION, commit: 'sandbox' });
     }
     if (rawPath === '/api/frontend/settings') {
-      return sendJson(res, 200, frontendSettings(user));
+      return sendJson(res, 200, frontendSettings());
     }
 
     const proxy = extractProxyPath(rawPath);
