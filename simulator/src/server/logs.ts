@@ -83,7 +83,6 @@ export function logLines(
   const { container, status } = logContainer(pod, options);
   const instance = options.previous ? status.restartCount - 1 : (status?.restartCount ?? 0);
   const seed = `${pod.metadata.uid}/${container.name}/${instance}`;
-  const period = periodOf(seed);
   const terminated = options.previous
     ? status.lastState.terminated
     : (status?.state?.terminated ?? (status?.state?.waiting ? status.lastState?.terminated : undefined));
@@ -91,7 +90,10 @@ export function logLines(
     terminated?.startedAt ?? status?.state?.running?.startedAt ?? pod.status.startTime ?? pod.metadata.creationTimestamp
   );
   const end = terminated ? Date.parse(terminated.finishedAt) : now;
-  const total = Math.max(1, Math.floor((end - start) / (period * 1000)));
+  const crashed = terminated?.reason === 'OOMKilled';
+  // A crashed run is short: its lines are packed so that it still shows some work before the crash.
+  const period = crashed ? (end - start) / 1000 / (CRASH_TAIL.length + 5) : periodOf(seed);
+  const total = crashed ? CRASH_TAIL.length + 5 : Math.max(1, Math.floor((end - start) / (period * 1000)));
   // Only the recent past is materialized: enough for tails and follow-ups, bounded for week-old pods.
   let first = Math.max(0, total - 2000);
   if (options.sinceSeconds !== undefined) {
@@ -100,7 +102,6 @@ export function logLines(
   if (options.tailLines !== undefined) {
     first = Math.max(first, total - options.tailLines);
   }
-  const crashed = terminated?.reason === 'OOMKilled';
   const lines: string[] = [];
   for (let i = first; i < total; i++) {
     const text =
