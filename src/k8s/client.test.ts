@@ -289,6 +289,15 @@ describe('error mapping', () => {
     expect(error.rule).toBe('{apiGroups: ["apps"], resources: ["statefulsets/scale"], verbs: ["patch"]}');
   });
 
+  it('a forbidden discovery or version path names the nonResourceURLs rule', async () => {
+    const error = await failWith(status(403, 'Forbidden'))
+      .version()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.rule).toBe('{nonResourceURLs: ["/version"], verbs: ["get"]}');
+    expect(error.message).toContain('may not get /version');
+  });
+
   it("Grafana's own 403 is RouteDenied, not an RBAC problem", async () => {
     const error = await failWith({ status: 403, body: { message: 'plugin proxy route access denied' } })
       .deletePod('default', 'x')

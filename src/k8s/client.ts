@@ -171,7 +171,7 @@ interface CallSpec {
   body?: unknown;
   contentType?: string;
   responseType?: 'json' | 'text';
-  context: Omit<RequestContext, 'method' | 'url'>;
+  context: Omit<RequestContext, 'method' | 'url' | 'path'>;
 }
 
 export class K8sClient {
@@ -448,7 +448,7 @@ export class K8sClient {
   /** One API call with timeout, cancellation, retries and error mapping; resolves with the response body. */
   private async call<T>(spec: CallSpec, options: RequestOptions, stats?: RequestStats): Promise<T> {
     const url = buildUrl(this.options.routes[spec.route], spec.path, spec.query);
-    const context: RequestContext = { ...spec.context, method: spec.method, url };
+    const context: RequestContext = { ...spec.context, method: spec.method, url, path: spec.path };
     const retryServerErrors = spec.method === 'GET' || spec.method === 'POST';
     const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers };
     if (spec.body !== undefined) {

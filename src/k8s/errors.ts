@@ -39,6 +39,8 @@ export type K8sErrorCode =
 export interface RequestContext {
   method: string;
   url: string;
+  /** Kubernetes API path (without the proxy route prefix), e.g. /version or /api/v1/pods; the client always sets it. */
+  path?: string;
   /** RBAC verb (list, get, patch, create, delete). */
   verb: string;
   kind?: ResourceInfo;
@@ -324,14 +326,18 @@ function forbidden(
   status: KubernetesStatus,
   where: { status: number; url: string }
 ): ForbiddenError {
-  const group = context.kind?.group ?? status.details?.group ?? '';
-  const plural = context.kind?.plural ?? status.details?.kind ?? 'unknown';
-  const resource = context.subresource ? `${plural}/${context.subresource}` : plural;
+  if (!context.kind) {
+    // Version and discovery paths are non-resource URLs in RBAC.
+    const path = context.path ?? context.url;
+    const rule = `{nonResourceURLs: ["${path}"], verbs: ["${context.verb}"]}`;
+    return new ForbiddenError(path, context.verb, undefined, rule, where);
+  }
+  const plural = context.subresource ? `${context.kind.plural}/${context.subresource}` : context.kind.plural;
   return new ForbiddenError(
-    context.kind?.kind ?? plural,
+    context.kind.kind,
     context.verb,
     context.namespace,
-    ruleFor(group, resource, context.verb),
+    ruleFor(context.kind.group, plural, context.verb),
     where
   );
 }
