@@ -11,6 +11,8 @@ interface Props {
   format: (value: number) => string;
   /** Why usage is missing, when it is (shown instead of the usage figure). */
   usageMissing?: string;
+  /** A count with no limits or usage (pods on a node): one "Placed" row against allocatable. */
+  countOnly?: boolean;
 }
 
 function levelColor(theme: GrafanaTheme2, level: Level): string {
@@ -25,27 +27,35 @@ function levelColor(theme: GrafanaTheme2, level: Level): string {
  * Allocatable vs requests vs limits vs usage for one resource, coloured with KubeGraf's thresholds
  * (requests/usage ≤50% green, ≤80% yellow, above red; limits ≤90% green, ≤100% yellow, above red).
  */
-export function UsageBar({ label, figures, format, usageMissing }: Props) {
+export function UsageBar({ label, figures, format, usageMissing, countOnly }: Props) {
   const styles = useStyles2(getStyles);
   const theme = useTheme2();
   const { allocatable } = figures;
-  const rows: Array<{ name: string; value?: number; level?: Level }> = [
-    {
-      name: 'Requests',
-      value: figures.requests,
-      level: allocatable ? usageLevel(figures.requests / allocatable) : undefined,
-    },
-    {
-      name: 'Limits',
-      value: figures.limits,
-      level: allocatable ? limitLevel(figures.limits / allocatable) : undefined,
-    },
-    {
-      name: 'Usage',
-      value: figures.usage,
-      level: allocatable && figures.usage !== undefined ? usageLevel(figures.usage / allocatable) : undefined,
-    },
-  ];
+  const rows: Array<{ name: string; value?: number; level?: Level }> = countOnly
+    ? [
+        {
+          name: 'Placed',
+          value: figures.requests,
+          level: allocatable ? usageLevel(figures.requests / allocatable) : undefined,
+        },
+      ]
+    : [
+        {
+          name: 'Requests',
+          value: figures.requests,
+          level: allocatable ? usageLevel(figures.requests / allocatable) : undefined,
+        },
+        {
+          name: 'Limits',
+          value: figures.limits,
+          level: allocatable ? limitLevel(figures.limits / allocatable) : undefined,
+        },
+        {
+          name: 'Usage',
+          value: figures.usage,
+          level: allocatable && figures.usage !== undefined ? usageLevel(figures.usage / allocatable) : undefined,
+        },
+      ];
   return (
     <div className={styles.wrapper} data-testid={`usage-${label.toLowerCase()}`}>
       <div className={styles.header}>

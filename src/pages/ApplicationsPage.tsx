@@ -3,11 +3,13 @@ import { SelectableValue } from '@grafana/data';
 import { InlineField, InlineSwitch, Input, MultiSelect } from '@grafana/ui';
 import { AppMapRowView, appMapRows, estimateRowHeight, rowKey } from '../components/appmap/AppMapRows';
 import { VirtualList } from '../components/VirtualList';
+import { FigureId } from '../prometheus/promql';
 import { APP_KINDS, AppKind, selectAppMap } from '../selectors/appMap';
 import { problemUids, selectProblems } from '../selectors/problems';
 import { ClusterPage, ClusterView } from './ClusterPage';
 import { URL_KEYS, UrlState } from './state/urlState';
 
+const FIGURES: FigureId[] = ['podCpuUsage', 'podMemoryUsage'];
 const KIND_OPTIONS = APP_KINDS.map((k) => ({ label: k, value: k }));
 
 function AppFilters({ url }: { url: UrlState }) {
@@ -47,13 +49,13 @@ function AppFilters({ url }: { url: UrlState }) {
 
 export default function ApplicationsPage() {
   return (
-    <ClusterPage figureIds={[]} namespaceFilter filters={(url) => <AppFilters url={url} />}>
+    <ClusterPage figureIds={FIGURES} namespaceFilter filters={(url) => <AppFilters url={url} />}>
       {(view) => <AppMap {...view} />}
     </ClusterPage>
   );
 }
 
-function AppMap({ snapshot, namespaces, url }: ClusterView) {
+function AppMap({ snapshot, figures, namespaces, url }: ClusterView) {
   const text = url.get(URL_KEYS.text) ?? '';
   const problemsOnly = url.get(URL_KEYS.problemsOnly) === '1';
   const kinds = url.getAll(URL_KEYS.kind).filter((k): k is AppKind => (APP_KINDS as readonly string[]).includes(k));
@@ -71,10 +73,11 @@ function AppMap({ snapshot, namespaces, url }: ClusterView) {
             problemsOnly,
             kinds: kindKey ? (kindKey.split(',') as AppKind[]) : [],
           },
-          problems
+          problems,
+          figures
         )
       ),
-    [snapshot, nsKey, text, problemsOnly, kindKey, problems]
+    [snapshot, nsKey, text, problemsOnly, kindKey, problems, figures]
   );
   if (rows.length === 0) {
     return <p data-testid="appmap-empty">Nothing matches the filters.</p>;

@@ -134,7 +134,7 @@ const NodeCard = React.memo(function NodeCard({ usage, figures }: { usage: NodeU
           format={formatBytes}
           usageMissing={missingReason(figures, 'nodeMemoryUsage')}
         />
-        <UsageBar label="Pods" figures={{ ...usage.pods, limits: usage.pods.requests }} format={(n) => `${n}`} />
+        <UsageBar label="Pods" figures={usage.pods} format={(n) => `${n}`} countOnly />
       </div>
       <PodGroups groups={usage.podsByNamespace} />
     </div>

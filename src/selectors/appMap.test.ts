@@ -68,3 +68,22 @@ describe('selectAppMap', () => {
     expect(filtered.ingresses.map((i) => i.ingress.name)).toEqual(['shop']);
   });
 });
+
+describe('workload usage', () => {
+  it('sums the Prometheus figures of the workload pods, joined by namespace/pod', () => {
+    const snapshot = demoSnapshot();
+    const figures = {
+      podCpuUsage: {
+        status: 'ok' as const,
+        values: new Map([
+          ['shop/web-7d9f-1', 0.1],
+          ['shop/web-7d9f-2', 0.25],
+        ]),
+      },
+      podMemoryUsage: { status: 'missing' as const, reason: 'no series' },
+    };
+    const shop = selectAppMap(snapshot, NO_FILTER, new Set(), figures).find((n) => n.namespace === 'shop')!;
+    expect(shop.workloads.find((w) => w.name === 'web')!.usage).toEqual({ cpu: 0.35, memory: undefined });
+    expect(shop.workloads.find((w) => w.name === 'db')!.usage).toEqual({ cpu: undefined, memory: undefined });
+  });
+});

@@ -14,6 +14,7 @@ import {
   ServiceModel,
   StatefulSetModel,
 } from '../model/types';
+import { Figures, figureValue, podKey } from '../prometheus/figures';
 import { controller, sources, targets, topOwner } from './graph';
 
 /** The app map's sections, in display order; "Other" holds pods without a workload. */
@@ -46,6 +47,8 @@ export interface AppWorkload {
   services: ServiceModel[];
   /** The workload, one of its jobs or one of its pods is in the problems list. */
   hasProblem: boolean;
+  /** Sum over its pods from Prometheus (cores, bytes); undefined when no pod has a figure. */
+  usage: { cpu?: number; memory?: number };
 }
 
 export interface IngressRoute {
@@ -126,14 +129,27 @@ function workloadOf(kind: Exclude<AppKind, 'Other'>, model: WorkloadModel, names
     unbounded: unboundedContainers(model.containers),
     services: [],
     hasProblem: false,
+    usage: {},
   };
+}
+
+function sumOverPods(pods: PodModel[], figures: Figures, id: 'podCpuUsage' | 'podMemoryUsage'): number | undefined {
+  let total: number | undefined;
+  for (const pod of pods) {
+    const value = figureValue(figures, id, podKey(pod.namespace ?? '', pod.name));
+    if (value !== undefined) {
+      total = (total ?? 0) + value;
+    }
+  }
+  return total;
 }
 
 function namespaceApps(
   snapshot: ClusterSnapshot,
   namespace: string,
   index: NamespaceIndex,
-  problemUids: Set<string>
+  problemUids: Set<string>,
+  figures: Figures
 ): NamespaceApps {
   const byUid = new Map<string, AppWorkload>();
   const add = (w: AppWorkload) => byUid.set(w.id, w);
@@ -162,6 +178,7 @@ function namespaceApps(
     unbounded: [],
     services: [],
     hasProblem: false,
+    usage: {},
   };
   /** Pod uid → the workload (or Other) it is listed under. */
   const podHome = new Map<string, AppWorkload>();
@@ -234,6 +251,10 @@ function namespaceApps(
     w.hasProblem =
       problemUids.has(w.id) || w.pods.some((p) => problemUids.has(p.uid)) || w.jobs.some((j) => problemUids.has(j.uid));
     problemCount += w.hasProblem ? 1 : 0;
+    w.usage = {
+      cpu: sumOverPods(w.pods, figures, 'podCpuUsage'),
+      memory: sumOverPods(w.pods, figures, 'podMemoryUsage'),
+    };
     w.jobs.sort((a, b) => (b.startedAt ?? b.createdAt ?? 0) - (a.startedAt ?? a.createdAt ?? 0));
     w.pods.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -281,7 +302,8 @@ function workloadMatches(w: AppWorkload, text: string): boolean {
 export function selectAppMap(
   snapshot: ClusterSnapshot,
   filter: AppMapFilter,
-  problemUids: Set<string>
+  problemUids: Set<string>,
+  figures: Figures = {}
 ): NamespaceApps[] {
   const wanted = filter.namespaces.length > 0 ? new Set(filter.namespaces) : undefined;
   const text = filter.text.trim();
@@ -292,7 +314,7 @@ export function selectAppMap(
     if (wanted && !wanted.has(namespace)) {
       continue;
     }
-    const apps = namespaceApps(snapshot, namespace, snapshot.byNamespace.get(namespace)!, problemUids);
+    const apps = namespaceApps(snapshot, namespace, snapshot.byNamespace.get(namespace)!, problemUids, figures);
     if (!filtering) {
       if (apps.workloads.length + apps.services.length + apps.ingresses.length > 0) {
         out.push(apps);

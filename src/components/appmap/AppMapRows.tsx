@@ -3,7 +3,8 @@ import { css } from '@emotion/css';
 import { dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { AppIngress, AppService, AppWorkload, NamespaceApps } from '../../selectors/appMap';
-import { formatServicePort } from '../../selectors/format';
+import { formatBytes, formatCores, formatServicePort } from '../../selectors/format';
+import { safeHref } from '../links';
 import { ObjectLink } from '../ObjectLink';
 import { PodTile } from '../PodTile';
 
@@ -96,6 +97,12 @@ function WorkloadRow({ workload: w }: { workload: AppWorkload }) {
         {w.replicas && (
           <span className={styles.muted} data-testid="replicas">
             desired {w.replicas.desired} · ready {w.replicas.ready} · available {w.replicas.available}
+          </span>
+        )}
+        {(w.usage.cpu !== undefined || w.usage.memory !== undefined) && (
+          <span className={styles.muted} data-testid="workload-usage">
+            using{w.usage.cpu !== undefined ? ` CPU ${formatCores(w.usage.cpu)}` : ''}
+            {w.usage.memory !== undefined ? ` · memory ${formatBytes(w.usage.memory)}` : ''}
           </span>
         )}
         {w.model?.kind === 'CronJob' && (
@@ -223,10 +230,7 @@ function IngressRow({ entry }: { entry: AppIngress }) {
       </div>
       {entry.routes.map((r, i) => (
         <div key={i} className={styles.line} data-testid="ingress-route">
-          <span className={styles.port}>
-            {r.rule.host ?? '*'}
-            {r.rule.path ?? '/'}
-          </span>
+          <IngressAddress ingress={ing} rule={r.rule} />
           <Icon name="arrow-right" className={styles.muted} />
           {r.service ? (
             <ObjectLink object={r.service} />
@@ -243,6 +247,28 @@ function IngressRow({ entry }: { entry: AppIngress }) {
         </div>
       ))}
     </div>
+  );
+}
+
+/** The rule's URL as a link when it names a host (https when the ingress has TLS for it); untrusted data, so safeHref. */
+function IngressAddress({
+  ingress,
+  rule,
+}: {
+  ingress: AppIngress['ingress'];
+  rule: AppIngress['routes'][number]['rule'];
+}) {
+  const styles = useStyles2(getStyles);
+  const text = `${rule.host ?? '*'}${rule.path ?? '/'}`;
+  const scheme = ingress.tls.some((t) => rule.host && t.hosts.includes(rule.host)) ? 'https' : 'http';
+  const href =
+    rule.host && !rule.host.includes('*') ? safeHref(`${scheme}://${rule.host}${rule.path ?? '/'}`) : undefined;
+  return href ? (
+    <a className={styles.port} href={href} target="_blank" rel="noopener noreferrer">
+      {text}
+    </a>
+  ) : (
+    <span className={styles.port}>{text}</span>
   );
 }
 
