@@ -319,6 +319,14 @@ describe('error mapping', () => {
     expect(gone.message).toContain('Pod default/x does not exist');
   });
 
+  it("Grafana's own 404 (unknown datasource) is NotFound, not a missing API", async () => {
+    const error = await failWith({ status: 404, body: { message: 'Unable to find datasource' } })
+      .list('Pod')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toContain('Unable to find datasource');
+  });
+
   it("Grafana's empty 502 is Unreachable (naming TLS as the other cause); a Kubernetes 502 is Unavailable", async () => {
     const proxy = await failWith({ status: 502, body: '' })
       .list('Pod')

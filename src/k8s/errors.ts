@@ -227,6 +227,14 @@ export function errorFromResponse(
       const what = `${context.kind?.kind ?? k8s.details?.kind ?? 'Object'} ${context.namespace ? `${context.namespace}/` : ''}${context.name ?? k8s.details?.name}`;
       return new NotFoundError(`${what} does not exist.`, 'It may have been deleted; refresh the page.', where);
     }
+    if (!k8s && typeof body === 'object' && body !== null && text) {
+      // Grafana's own JSON error ({"message": "Unable to find datasource"}), not the cluster's.
+      return new NotFoundError(
+        `Grafana answered 404 (${truncate(text)}).`,
+        'The datasource may have been deleted or renamed: pick the cluster again.',
+        where
+      );
+    }
     if (context.kind) {
       // An unserved group/version answers a plain "404 page not found", not a Status.
       return new ApiMissingError(
