@@ -339,6 +339,24 @@ describe('writes and watch', () => {
     expect(ledger.map((p) => p.metadata.name)).not.toContain(victim.metadata.name);
   });
 
+  it('answers dryRun=All writes without storing them', async () => {
+    const before = sim.store.get('deployments', 'payments', 'ledger')!;
+    const scaled = await call('/apis/apps/v1/namespaces/payments/deployments/ledger/scale?dryRun=All', {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: { spec: { replicas: 9 } },
+    });
+    expect(scaled.json.spec.replicas).toBe(9);
+    const pod = sim.store.list('pods', 'payments').find((p) => p.metadata.labels?.app === 'ledger')!;
+    const deleted = await call(`/api/v1/namespaces/payments/pods/${pod.metadata.name}?dryRun=All`, {
+      method: 'DELETE',
+    });
+    expect(deleted.json.metadata.deletionTimestamp).toBeDefined();
+    expect(sim.store.get('deployments', 'payments', 'ledger')).toBe(before);
+    expect(sim.store.get('pods', 'payments', pod.metadata.name)).toBeDefined();
+    expect((await call('/api/v1/namespaces/payments/pods/x?dryRun=Some', { method: 'DELETE' })).status).toBe(400);
+  });
+
   it('refuses a stale resourceVersion with 409 Conflict', async () => {
     const reply = await call('/apis/apps/v1/namespaces/shop/deployments/catalog', {
       method: 'PUT',

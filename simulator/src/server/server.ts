@@ -164,6 +164,10 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
   const respond = (status: number, body: string) => sendJson(req, res, status, body);
   const { sim } = options;
   const kind = request.kind;
+  const dryRun = ['create', 'update', 'patch', 'delete'].includes(request.verb) && dryRunOf(query);
+  if (dryRun && request.verb === 'create' && !kind.virtual) {
+    throw errors.badRequest('dryRun: the simulator supports server-side dry runs of patch, update and delete only');
+  }
   switch (request.verb) {
     case 'list':
       return respond(200, listBody(options, request, query, req.headers.accept));
@@ -188,13 +192,17 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
         throw errors.unsupportedMediaType(contentType, Object.keys(PATCH_TYPES));
       }
       const body = await readBody(req);
-      const result = write(sim, request, (current) =>
-        request.verb === 'patch' ? PATCH_TYPES[contentType as keyof typeof PATCH_TYPES](current, body) : body
+      const result = write(
+        sim,
+        request,
+        (current) =>
+          request.verb === 'patch' ? PATCH_TYPES[contentType as keyof typeof PATCH_TYPES](current, body) : body,
+        dryRun
       );
       return respond(200, JSON.stringify(result));
     }
     case 'delete':
-      return respond(200, deleteObject(sim, request));
+      return respond(200, deleteObject(sim, request, dryRun));
     default:
       throw errors.methodNotAllowed(request.verb, kind.resource);
   }
@@ -461,7 +469,17 @@ function serveLogs(sim: Simulation, request: ResourceRequest, query: URLSearchPa
 const SCALABLE = new Set(['deployments', 'statefulsets', 'replicasets']);
 
 /** Applies a change to a stored object (or its /scale view), then lets the controllers react. */
-function write(sim: Simulation, request: ResourceRequest, change: (current: Json) => Json): Json {
+/** `dryRun=All`: the write is validated and answered but not stored (server-side dry run). */
+function dryRunOf(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  const unsupported = values.find((v) => v !== 'All');
+  if (unsupported !== undefined) {
+    throw errors.badRequest(`dryRun: Unsupported value: "${unsupported}": supported values: "All"`);
+  }
+  return values.length > 0;
+}
+
+function write(sim: Simulation, request: ResourceRequest, change: (current: Json) => Json, dryRun = false): Json {
   const { kind } = request;
   if (kind.storedIn || (request.subresource && request.subresource !== 'scale' && request.subresource !== 'status')) {
     throw errors.methodNotAllowed(request.verb, kind.resource);
@@ -482,7 +500,11 @@ function write(sim: Simulation, request: ResourceRequest, change: (current: Json
       );
     }
     checkResourceVersion(scale, current, qualifiedName);
-    applyUpdate(sim, resource, current, { ...current, spec: { ...current.spec, replicas } });
+    const next = { ...current, spec: { ...current.spec, replicas } };
+    if (dryRun) {
+      return scaleOf(next);
+    }
+    applyUpdate(sim, resource, current, next);
     return scaleOf(sim.store.get(resource, request.namespace, request.name!)!);
   }
   const next = change(structuredClone(current));
@@ -522,6 +544,9 @@ function write(sim: Simulation, request: ResourceRequest, change: (current: Json
             creationTimestamp: current.metadata.creationTimestamp,
           },
         };
+  if (dryRun) {
+    return merged;
+  }
   applyUpdate(sim, resource, current, merged);
   return sim.store.get(resource, request.namespace, request.name!);
 }
@@ -637,18 +662,30 @@ function plantedProblem(kind: KindInfo, metadata: Json): { behavior: PodBehavior
   return { behavior: behavior as PodBehavior, count: Number(count) };
 }
 
-function deleteObject(sim: Simulation, request: ResourceRequest): string {
+function deleteObject(sim: Simulation, request: ResourceRequest, dryRun: boolean): string {
   const { kind } = request;
   if (kind.storedIn || request.subresource) {
     throw errors.methodNotAllowed('delete', kind.resource);
   }
-  mustGet(sim, request);
+  const current = mustGet(sim, request);
   if (kind.resource === 'pods') {
+    if (dryRun) {
+      return JSON.stringify({
+        ...current,
+        metadata: {
+          ...current.metadata,
+          deletionTimestamp: new Date(sim.clock.now() + 30000).toISOString().replace(/\.\d+Z$/, 'Z'),
+          deletionGracePeriodSeconds: 30,
+        },
+      });
+    }
     return sim.store.json(sim.deletePod(request.namespace!, request.name!)!);
   }
-  const gone = sim.store.delete(kind.resource, request.namespace, request.name!)!;
-  deleteDependents(sim, gone.metadata.uid, request.namespace);
-  sim.settle();
+  const gone = dryRun ? current : sim.store.delete(kind.resource, request.namespace, request.name!)!;
+  if (!dryRun) {
+    deleteDependents(sim, gone.metadata.uid, request.namespace);
+    sim.settle();
+  }
   return JSON.stringify({
     kind: 'Status',
     apiVersion: 'v1',
