@@ -63,6 +63,9 @@ describe('demo scenario', () => {
     expect(crashing().status.containerStatuses[0].restartCount).toBe(restarts + 1);
     expect(sim.store.list('pods').filter((p) => !names.has(p.metadata.name)).length).toBeGreaterThan(0);
     expect(sim.store.count('pods')).toBe(names.size);
+    const lease = sim.store.get('leases', 'kube-node-lease', 'sim-worker-1')!;
+    expect(Date.parse(lease.spec.renewTime)).toBe(now);
+    expect(Date.parse(sim.store.get('leases', 'kube-node-lease', 'sim-worker-4')!.spec.renewTime)).toBeLessThan(START);
   });
 
   it('reaches the M preset totals', () => {

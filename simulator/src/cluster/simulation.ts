@@ -1434,6 +1434,7 @@ export class Simulation extends EventEmitter {
 
   tick(): void {
     const now = this.clock.now();
+    this.heartbeat(now);
     for (const pod of this.store.list('pods')) {
       if (this.podBehavior.get(podKey(pod)) !== 'crashloop') {
         continue;
@@ -1464,6 +1465,26 @@ export class Simulation extends EventEmitter {
     }
     this.settle();
     this.emit('tick', now);
+  }
+
+  /** Kubelets of Ready nodes renew their Lease every tick and re-post node status every 5 minutes, as real ones do. */
+  private heartbeat(now: number): void {
+    for (const node of this.store.list('nodes')) {
+      const ready = node.status.conditions.find((c: Json) => c.type === 'Ready')?.status === 'True';
+      if (!ready) {
+        continue;
+      }
+      this.store.modify('leases', 'kube-node-lease', node.metadata.name, (lease) => {
+        lease.spec.renewTime = new Date(now).toISOString().replace('Z', '000Z');
+      });
+      if (now - Date.parse(node.status.conditions[0].lastHeartbeatTime) >= 300_000) {
+        this.store.modify('nodes', undefined, node.metadata.name, (copy) => {
+          for (const condition of copy.status.conditions) {
+            condition.lastHeartbeatTime = isoSeconds(now);
+          }
+        });
+      }
+    }
   }
 
   private bumpEvent(pod: KubeObject, reason: string, now: number): void {
