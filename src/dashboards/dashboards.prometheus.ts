@@ -11,6 +11,9 @@ import type { Json } from './generator/model';
 import { WORKLOAD_PODS } from './generator/promql';
 import { DashboardOutcome, intervalBuiltins, PrometheusHttp, proveDashboard } from './proof/proof';
 import { interpolate } from './proof/variables';
+import { eventFilter } from '../datasource/annotations';
+import { resolveList, type Replace } from '../datasource/interpolation';
+import type { KubernetesAnnotationQuery } from '../datasource/types';
 
 /**
  * The simulator's fixture (simulator/test/stack.ts) lies outside the plugin's TypeScript project (rootDir src), so it
@@ -122,6 +125,50 @@ it('fills every label column of every table from the labels its queries return',
       })
   );
   expect(missing).toEqual([]);
+});
+
+// The datasource's event filter is pure, but its module imports @grafana/data, which needs a browser's window at
+// import time; nothing of it is used by eventFilter.
+jest.mock('@grafana/data', () => ({}));
+
+/** Annotations that may show no event in the demo, by `file name`, with the reason. None today. */
+const NO_EVENTS_BY_DESIGN: Record<string, string> = {};
+
+interface KubernetesEvent {
+  involvedObject: { kind: string; name: string };
+}
+
+it("finds Kubernetes events through each annotation's query, as the KubeAtlas datasource sends it", async () => {
+  const withEvents = new Set<string>();
+  const checked: string[] = [];
+  for (const [file, dashboard] of Object.entries(bundledDashboards())) {
+    for (const annotation of (dashboard.annotations as { list: Json[] }).list) {
+      const key = `${file} ${annotation.name}`;
+      checked.push(key);
+      const query = annotation.target as KubernetesAnnotationQuery;
+      for (const combination of outcomes.get(file)!.combinations) {
+        const replace: Replace = (text, format) => interpolate(text, { ...builtins, ...combination }, format);
+        const filter = eventFilter(query, replace, { from: 0, to: Date.now() });
+        const selector = filter.fieldSelector ? `?fieldSelector=${encodeURIComponent(filter.fieldSelector)}` : '';
+        const { items } = await stack.kubeGet<{ items: KubernetesEvent[] }>(
+          `/api/v1/namespaces/${filter.namespace}/events${selector}`
+        );
+        const kinds = resolveList(query.involvedKind, replace);
+        const names = resolveList(query.involvedName, replace);
+        if (items.some(({ involvedObject: o }) => kinds?.includes(o.kind) && names?.includes(o.name))) {
+          withEvents.add(key);
+          break;
+        }
+      }
+    }
+  }
+  expect(checked.sort()).toEqual([
+    'pod.json Kubernetes events',
+    'workload.json Pod events',
+    'workload.json Workload events',
+  ]);
+  expect(checked.filter((key) => !withEvents.has(key) && !NO_EVENTS_BY_DESIGN[key])).toEqual([]);
+  expect(Object.keys(NO_EVENTS_BY_DESIGN).filter((key) => withEvents.has(key))).toEqual([]);
 });
 
 it('lists only exceptions that are still needed', () => {

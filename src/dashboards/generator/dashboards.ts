@@ -18,6 +18,7 @@ import {
   stat,
   table,
   timeseries,
+  WORKLOAD_PODS_VARIABLE,
   WORKLOAD_VARIABLE,
 } from './model';
 import {
@@ -546,8 +547,11 @@ function workload(): Json {
     title: 'KubeAtlas / Workload',
     description:
       'One Deployment, StatefulSet, DaemonSet or Job: its pods found through ownership (kube_pod_owner, kube_replicaset_owner), their usage and Kubernetes events.',
-    variables: [...COMMON_VARIABLES, NAMESPACE_VARIABLE, KIND_VARIABLE, WORKLOAD_VARIABLE],
-    events: eventsAnnotation('${kind:text}', '$workload'),
+    variables: [...COMMON_VARIABLES, NAMESPACE_VARIABLE, KIND_VARIABLE, WORKLOAD_VARIABLE, WORKLOAD_PODS_VARIABLE],
+    annotations: [
+      eventsAnnotation('Workload events', '${kind:text}', '$workload'),
+      eventsAnnotation('Pod events', 'Pod', '${workload_pods}'),
+    ],
     panels: [
       stat(
         {
@@ -637,7 +641,7 @@ function pod(): Json {
     title: 'KubeAtlas / Pod',
     description: 'One pod: state, containers, usage against requests and limits, and Kubernetes events.',
     variables: [...COMMON_VARIABLES, NAMESPACE_VARIABLE, POD_VARIABLE],
-    events: eventsAnnotation('Pod', '$pod'),
+    annotations: [eventsAnnotation('Kubernetes events', 'Pod', '$pod')],
     panels: [
       stat(
         { title: 'Phase', description: 'Pod phase (kube_pod_status_phase).', width: 4, height: 4 },
@@ -769,7 +773,7 @@ function pod(): Json {
 }
 
 /** Kubernetes events of one object, from the KubeAtlas datasource (its annotation query model). */
-function eventsAnnotation(involvedKind: string, involvedName: string): Json {
+function eventsAnnotation(name: string, involvedKind: string, involvedName: string): Json {
   const target: KubernetesAnnotationQuery = {
     refId: 'events',
     resource: 'events',
@@ -777,7 +781,7 @@ function eventsAnnotation(involvedKind: string, involvedName: string): Json {
     involvedKind,
     involvedName,
   };
-  return { name: 'Kubernetes events', enable: true, hide: false, iconColor: 'orange', datasource: CLUSTER, target };
+  return { name, enable: true, hide: false, iconColor: 'orange', datasource: CLUSTER, target };
 }
 
 /** File name (under src/dashboards/) → dashboard JSON, in the order of the app's includes. */

@@ -6,7 +6,7 @@ import { defaultDashboard } from '@grafana/schema';
 
 import appPlugin from '../../plugin.json';
 import datasourcePlugin from '../../datasource/plugin.json';
-import { CLUSTER_MATCHER, sel } from './promql';
+import { CLUSTER_MATCHER, sel, WORKLOAD_PODS } from './promql';
 
 export const APP_ID = appPlugin.id;
 export const CLUSTER_DATASOURCE_TYPE = datasourcePlugin.id;
@@ -333,6 +333,23 @@ export const WORKLOAD_VARIABLE = promVariable(
   `label_values({__name__=~"kube_pod_owner|kube_replicaset_owner", ${CLUSTER_MATCHER}, namespace="$namespace", owner_kind="\${kind:text}"}, owner_name)`
 );
 
+/**
+ * The names of the workload's pods (hidden, all selected): the "Pod events" annotation shows the events of these
+ * pods, since Kubernetes events name the pod, not its workload.
+ */
+export const WORKLOAD_PODS_VARIABLE = promVariable(
+  'workload_pods',
+  'Pods of the workload',
+  `query_result(${WORKLOAD_PODS})`,
+  {
+    regex: '/pod="([^"]+)"/',
+    hide: 2,
+    multi: true,
+    includeAll: true,
+    current: { text: ['All'], value: ['$__all'] },
+  }
+);
+
 export const POD_VARIABLE = promVariable(
   'pod',
   'Pod',
@@ -378,8 +395,8 @@ export interface DashboardSpec {
   description: string;
   variables: Json[];
   panels: Panel[];
-  /** Kubernetes events of the shown object as annotations from the KubeAtlas datasource. */
-  events?: Json;
+  /** Kubernetes events of the shown objects as annotations from the KubeAtlas datasource. */
+  annotations?: Json[];
 }
 
 const GRID_COLUMNS = 24;
@@ -436,7 +453,7 @@ export function dashboard(spec: DashboardSpec): Json {
         url: '',
       },
     ],
-    annotations: { list: spec.events ? [spec.events] : [] },
+    annotations: { list: spec.annotations ?? [] },
     templating: { list: spec.variables },
     panels: layout(spec.panels),
   };

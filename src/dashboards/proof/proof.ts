@@ -3,9 +3,9 @@
  * that the dashboard's own variable queries yield there.
  */
 import type { Json } from '../generator/model';
-import { Assignment, assignments, interpolate, LabelValuesSource, prometheusTargets } from './variables';
+import { Assignment, assignments, interpolate, VariableSource, prometheusTargets } from './variables';
 
-export class PrometheusHttp implements LabelValuesSource {
+export class PrometheusHttp implements VariableSource {
   constructor(private readonly url: string) {}
 
   private async get<T>(path: string, params: Record<string, string>): Promise<T> {
@@ -19,6 +19,17 @@ export class PrometheusHttp implements LabelValuesSource {
 
   labelValues(label: string, match?: string): Promise<string[]> {
     return this.get(`/api/v1/label/${encodeURIComponent(label)}/values`, match ? { 'match[]': match } : {});
+  }
+
+  async queryResult(expr: string): Promise<string[]> {
+    const data = await this.get<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(
+      '/api/v1/query',
+      { query: expr }
+    );
+    return data.result.map(({ metric: { __name__: name = '', ...labels }, value: [time, value] }) => {
+      const text = Object.entries(labels).map(([label, labelValue]) => `${label}="${labelValue}"`);
+      return `${name}{${text.join(',')}} ${value} ${time * 1000}`;
+    });
   }
 
   /** Instant query: the label sets of the resulting series; an error means Prometheus rejected the expression. */

@@ -7,27 +7,32 @@ import type { Json } from '../generator/model';
 export interface VariableValue {
   value: string;
   text: string;
+  /** The values an "All" option stands for. */
+  all?: string[];
 }
 export type Assignment = Record<string, VariableValue>;
 
 /** Grafana's template variable syntax: public/app/features/variables/utils.ts (variableRegex). */
 const VARIABLE = /\$(\w+)|\[\[(\s*\w+)(?::(\w+))?\s*\]\]|\${(\w+)(?:\.([^:^\}]+))?(?::([^\}]+))?}/g;
 
-/** Replaces known variables and leaves unknown ones (like label_replace's `$1`) untouched, as Grafana does. */
-export function interpolate(text: string, values: Assignment): string {
-  return text.replace(VARIABLE, (match, simple, bracketed, bracketFormat, braced, _fieldPath, format) => {
+/**
+ * Replaces known variables and leaves unknown ones (like label_replace's `$1`) untouched, as Grafana does. A
+ * `format` function, as a datasource passes to Grafana's templateSrv.replace, receives an All option's values.
+ */
+export function interpolate(text: string, values: Assignment, format?: (value: string | string[]) => string): string {
+  return text.replace(VARIABLE, (match, simple, bracketed, bracketFormat, braced, _fieldPath, bracedFormat) => {
     const variable = values[simple ?? bracketed?.trim() ?? braced];
     if (!variable) {
       return match;
     }
-    const wanted = bracketFormat ?? format;
+    const wanted = bracketFormat ?? bracedFormat;
     if (wanted === 'text') {
       return variable.text;
     }
     if (wanted !== undefined && wanted !== 'raw') {
       throw new Error(`variable format ${wanted} in ${match} is not emulated`);
     }
-    return variable.value;
+    return format ? format(variable.all ?? variable.value) : variable.value;
   });
 }
 
@@ -60,15 +65,32 @@ export function prometheusTargets(dashboard: Json): PanelTarget[] {
   );
 }
 
-/** Grafana's label_values() variable query (packages/grafana-prometheus metric_find_query.ts). */
+/** Grafana's label_values() and query_result() variable queries (packages/grafana-prometheus metric_find_query.ts). */
 const LABEL_VALUES = /^label_values\((?:(.+),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)\s*$/;
+const QUERY_RESULT = /^query_result\((.+)\)\s*$/s;
 
-export interface LabelValuesSource {
+export interface VariableSource {
   labelValues(label: string, match?: string): Promise<string[]>;
+  /** One line per series as Grafana's query_result() shows it: `name{label="value",…} value timestamp`. */
+  queryResult(expr: string): Promise<string[]>;
+}
+
+/** A variable's regex keeps matching options, as their first capture group when it has one (Grafana's variable regex). */
+function applyRegex(values: string[], regex: string): string[] {
+  if (!regex) {
+    return values;
+  }
+  const [, pattern, flags] = /^\/(.*)\/(\w*)$/s.exec(regex) ?? [undefined, regex, ''];
+  const compiled = new RegExp(pattern!, flags);
+  const kept = values.flatMap((value) => {
+    const match = compiled.exec(value);
+    return match ? [match[1] ?? match[0]] : [];
+  });
+  return [...new Set(kept)];
 }
 
 /** Options of one variable given the values of the variables before it. */
-async function options(variable: Json, resolved: Assignment, prometheus: LabelValuesSource): Promise<VariableValue[]> {
+async function options(variable: Json, resolved: Assignment, prometheus: VariableSource): Promise<VariableValue[]> {
   switch (variable.type) {
     case 'datasource':
       // Only the Prometheus under test exists; the KubeAtlas datasource only feeds annotations and links.
@@ -83,14 +105,21 @@ async function options(variable: Json, resolved: Assignment, prometheus: LabelVa
       });
     case 'query': {
       const query = interpolate(variable.query as string, resolved);
-      const parsed = LABEL_VALUES.exec(query);
-      if (!parsed) {
-        throw new Error(`variable ${variable.name}: only label_values() is emulated, got ${query}`);
+      const labelValues = LABEL_VALUES.exec(query);
+      const queryResult = QUERY_RESULT.exec(query);
+      if (!labelValues && !queryResult) {
+        throw new Error(`variable ${variable.name}: only label_values() and query_result() are emulated, got ${query}`);
       }
-      const values = (await prometheus.labelValues(parsed[2], parsed[1])).sort();
+      const found = labelValues
+        ? await prometheus.labelValues(labelValues[2], labelValues[1])
+        : await prometheus.queryResult(queryResult![1]);
+      const values = applyRegex(found, variable.regex as string).sort();
       const single = values.map((value) => ({ value, text: value }));
       if (variable.includeAll) {
-        return [{ value: (variable.allValue as string) ?? `(${values.join('|')})`, text: 'All' }, ...single];
+        return [
+          { value: (variable.allValue as string) ?? `(${values.join('|')})`, text: 'All', all: values },
+          ...single,
+        ];
       }
       // A query without values leaves the variable empty (scenes' MultiValueVariable), e.g. no cluster label.
       return single.length ? single : [{ value: '', text: '' }];
@@ -111,7 +140,7 @@ export interface ResolvedVariable {
  */
 export async function assignments(
   dashboard: Json,
-  prometheus: LabelValuesSource,
+  prometheus: VariableSource,
   builtins: Assignment,
   limit: number
 ): Promise<{ combinations: Assignment[]; neverResolved: string[] }> {
@@ -128,7 +157,8 @@ export async function assignments(
     if (values.some((value) => value.value !== '')) {
       neverResolved.delete(variable.name as string);
     }
-    const taken = values.slice(0, Math.max(1, budget));
+    // A hidden variable keeps its default (the first option: All for the multi-value ones).
+    const taken = values.slice(0, variable.hide === 2 ? 1 : Math.max(1, budget));
     const share = Math.max(1, Math.floor(budget / taken.length));
     for (const value of taken) {
       await walk(index + 1, { ...resolved, [variable.name as string]: value }, share);
