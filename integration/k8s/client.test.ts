@@ -7,6 +7,7 @@
  */
 import type { RunningSimulator } from '../../simulator/src/main';
 import {
+  BadResponseError,
   CancelledError,
   ForbiddenError,
   RouteDeniedError,
@@ -143,6 +144,14 @@ describe.each(['direct', 'proxy'])('client %s', (which) => {
       expect(error.message).toContain('after 2 retries');
       expect(requests).toHaveLength(3);
     }
+  });
+
+  it('a body that is not JSON is a BadResponse naming the list', async () => {
+    await setFaults(sim, [{ type: 'invalid-json', path: '^/api/v1/namespaces$' }]);
+    const { client } = transport().client();
+    const error = await client.list('Namespace').catch((e) => e);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error.message).toContain('list namespaces');
   });
 
   it('cancellation aborts the request in flight', async () => {
