@@ -14,7 +14,8 @@ const TYPES = [
 
 /** Kubernetes Events as annotations: type, namespace and involved object filters (variables allowed). */
 export function AnnotationQueryEditor({ query, onChange }: Props) {
-  const annotation = query as KubernetesAnnotationQuery;
+  // A new annotation has no target yet.
+  const annotation = (query ?? { refId: 'Anno' }) as KubernetesAnnotationQuery;
   const update = (patch: Partial<KubernetesAnnotationQuery>) => onChange({ ...annotation, ...patch });
   return (
     <InlineFieldRow>
