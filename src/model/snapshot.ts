@@ -154,15 +154,18 @@ function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes
     case 'name':
       for (const source of snapshot.byKind[spec.from] as AnyModel[]) {
         const named = (spec.targets as (m: AnyModel) => NamedTarget[])(source);
-        const seen = new Set<string>();
+        // Most sources name one target (a pod's node): dedupe only when there are several.
+        const seen = named.length > 1 ? new Set<string>() : undefined;
         for (const { name, kind = spec.to, port } of named) {
           const namespace = KINDS[kind].namespaced ? source.namespace : undefined;
           const key = objectKey(kind, namespace, name);
-          const dedupe = `${key}#${port ?? ''}`;
-          if (seen.has(dedupe)) {
-            continue;
+          if (seen) {
+            const dedupe = `${key}#${port ?? ''}`;
+            if (seen.has(dedupe)) {
+              continue;
+            }
+            seen.add(dedupe);
           }
-          seen.add(dedupe);
           const target = snapshot.byKey.get(key);
           addEdge(snapshot, {
             relation: spec.relation,
