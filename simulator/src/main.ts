@@ -53,6 +53,11 @@ export const FLAGS: Flag[] = [
     help: 'identity for --kubeconfig-out/--token-out, e.g. system:serviceaccount:kubeatlas:kubeatlas',
     default: ADMIN_USER,
   },
+  {
+    name: 'anonymous-user',
+    value: 'NAME',
+    help: 'treat requests without a token as this user instead of answering 401 (kubectl sends no token over --http)',
+  },
   { name: 'tls-dir', value: 'DIR', help: 'keep the CA in DIR (ca.crt, ca.key) and reuse it on the next start' },
   {
     name: 'tls-san',
@@ -228,6 +233,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     continueTtlSeconds: number(flags, 'continue-ttl'),
     bookmarkSeconds: number(flags, 'bookmark-interval', 1),
     tls,
+    anonymous: flags['anonymous-user'] ? auth.userOf(String(flags['anonymous-user'])) : undefined,
   });
   const host = String(flags.host);
   await new Promise<void>((done, fail) => {

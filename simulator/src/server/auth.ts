@@ -69,6 +69,13 @@ export class TokenAuthenticator {
     return undefined;
   }
 
+  /** The identity of a known user; otherwise a plain authenticated user of that name. */
+  userOf(userName: string): UserInfo {
+    return (
+      [...this.users.values()].find((u) => u.name === userName) ?? { name: userName, groups: ['system:authenticated'] }
+    );
+  }
+
   userNames(): string[] {
     return [...new Set([...this.users.values()].map((u) => u.name))];
   }

@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   /** How often watches that allow bookmarks get one. */
   bookmarkSeconds: number;
   tls?: { cert: string; key: string };
+  /** Who requests without a token are (none: they get 401); kubectl sends no token over plain HTTP. */
+  anonymous?: UserInfo;
 }
 
 /** Responses at least this large are gzipped when the client accepts it (kube-apiserver's threshold). */
@@ -137,7 +139,8 @@ async function handle(options: ApiServerOptions, req: IncomingMessage, res: Serv
 
   const watchParam = ['1', 'true'].includes(query.get('watch') ?? '');
   const request = parseResourceRequest(path, method, watchParam, options.discovery);
-  const user = options.auth.authenticate(req.headers.authorization);
+  const user =
+    options.auth.authenticate(req.headers.authorization) ?? (req.headers.authorization ? undefined : options.anonymous);
   const attributes: RequestAttributes = request
     ? {
         verb: request.verb,
