@@ -1014,25 +1014,19 @@ export class Simulation extends EventEmitter {
           return finished(0, 'Completed', 17000);
       }
     });
+    // Why Ready and ContainersReady are False, as the kubelet words it.
+    const notReady: [string?, string?] = ready
+      ? []
+      : terminal
+        ? ['PodCompleted']
+        : ['ContainersNotReady', `containers with unready status: [${pod.spec.containers[0].name}]`];
     return {
       phase,
       conditions: [
         cond('PodReadyToStartContainers', behavior !== 'failed' && behavior !== 'succeeded'),
         cond('Initialized', true, createdIso),
-        cond(
-          'Ready',
-          ready,
-          startedIso,
-          ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady',
-          ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`
-        ),
-        cond(
-          'ContainersReady',
-          ready,
-          startedIso,
-          ready ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady',
-          ready || terminal ? undefined : `containers with unready status: [${pod.spec.containers[0].name}]`
-        ),
+        cond('Ready', ready, startedIso, ...notReady),
+        cond('ContainersReady', ready, startedIso, ...notReady),
         cond('PodScheduled', true, createdIso),
       ],
       hostIP: hostIp,
