@@ -732,7 +732,15 @@ export class Simulation extends EventEmitter {
 
   /** Creates or deletes pods until the owner has `replicas` (DaemonSets: one per eligible node). */
   private reconcilePods(owner: KubeObject, replicas: number): void {
-    const pods = this.podsOf(owner);
+    let pods = this.podsOf(owner);
+    if (owner.kind === 'DaemonSet' || owner.kind === 'StatefulSet') {
+      // Pods of an older template are replaced (all at once: the simulator does not stage rollouts).
+      const revision = revisionOf(owner);
+      for (const stale of pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== revision)) {
+        this.removePod(stale);
+      }
+      pods = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision);
+    }
     if (owner.kind === 'DaemonSet') {
       const tolerates = owner.spec.template.spec.tolerations?.some((t: Json) => t.operator === 'Exists');
       const nodes = this.store
@@ -813,11 +821,11 @@ export class Simulation extends EventEmitter {
     const labels: Record<string, string> = { ...template.metadata.labels };
     if (owner.kind === 'StatefulSet') {
       labels['apps.kubernetes.io/pod-index'] = name.slice(owner.metadata.name.length + 1);
-      labels['controller-revision-hash'] = `${owner.metadata.name}-${templateHash(owner.spec.template)}`;
+      labels['controller-revision-hash'] = revisionOf(owner);
       labels['statefulset.kubernetes.io/pod-name'] = name;
     }
     if (owner.kind === 'DaemonSet') {
-      labels['controller-revision-hash'] = templateHash(owner.spec.template);
+      labels['controller-revision-hash'] = revisionOf(owner);
       labels['pod-template-generation'] = String(owner.metadata.generation ?? 1);
     }
     if (owner.kind === 'Job') {
@@ -1215,7 +1223,7 @@ export class Simulation extends EventEmitter {
 
   private updateStatefulSetStatus(sts: KubeObject): void {
     const { total, ready } = this.readiness(sts);
-    const revision = `${sts.metadata.name}-${templateHash(sts.spec.template)}`;
+    const revision = revisionOf(sts);
     this.setStatus('statefulsets', sts, {
       observedGeneration: sts.metadata.generation ?? 1,
       replicas: total,
@@ -1579,6 +1587,12 @@ export function templateHash(value: unknown): string {
   const digest = createHash('sha256').update(JSON.stringify(value)).digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The controller-revision-hash label of a StatefulSet's or DaemonSet's current pods. */
+function revisionOf(owner: KubeObject): string {
+  const hash = templateHash(owner.spec.template);
+  return owner.kind === 'StatefulSet' ? `${owner.metadata.name}-${hash}` : hash;
 }
 
 function podKey(pod: KubeObject): string {

@@ -330,6 +330,31 @@ describe('writes and watch', () => {
     expect(pods).toHaveLength(5);
   });
 
+  it('restarts a StatefulSet and a DaemonSet on a template change', async () => {
+    const restart = {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': 'now' } } } },
+    };
+    const headers = { 'Content-Type': 'application/strategic-merge-patch+json' };
+    const oldKafka = sim.store.list('pods', 'data').filter((p) => p.metadata.name.startsWith('kafka-'));
+    await call('/apis/apps/v1/namespaces/data/statefulsets/kafka', { method: 'PATCH', headers, body: restart });
+    const newKafka = sim.store.list('pods', 'data').filter((p) => p.metadata.name.startsWith('kafka-'));
+    expect(newKafka.map((p) => p.metadata.name)).toEqual(oldKafka.map((p) => p.metadata.name));
+    expect(newKafka.map((p) => p.metadata.uid)).not.toContain(oldKafka[0].metadata.uid);
+    const sts = (await call('/apis/apps/v1/namespaces/data/statefulsets/kafka')).json;
+    expect(newKafka.every((p) => p.metadata.labels!['controller-revision-hash'] === sts.status.updateRevision)).toBe(
+      true
+    );
+    const proxies = () => sim.store.list('pods', 'kube-system').filter((p) => p.metadata.labels?.app === 'kube-proxy');
+    const before = proxies().map((p) => p.metadata.name);
+    await call('/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy', {
+      method: 'PATCH',
+      headers,
+      body: restart,
+    });
+    expect(proxies()).toHaveLength(before.length);
+    expect(proxies().filter((p) => before.includes(p.metadata.name))).toHaveLength(0);
+  });
+
   it('replaces a deleted pod through its owner', async () => {
     const victim = sim.store.list('pods', 'payments').find((p) => p.metadata.labels?.app === 'ledger')!;
     const deleted = await call(`/api/v1/namespaces/payments/pods/${victim.metadata.name}`, { method: 'DELETE' });
