@@ -148,6 +148,13 @@ test(
     const restarts = Number(await drawer.getByTestId('pod-restarts').innerText());
     expect(restarts > 0, `the restart count is shown: ${restarts}`);
     await drawer.getByTestId('owner-chain').getByText('checkout', { exact: true }).waitFor();
+    const dashboard = await drawer.getByRole('link', { name: 'Pod dashboard' }).getAttribute('href');
+    expect(
+      /^\/d\/kubeatlas-pod\?var-datasource=kubeatlas-prometheus&var-cluster=kubeatlas-demo&var-namespace=shop&var-pod=checkout-/.test(
+        dashboard ?? ''
+      ),
+      `the pod dashboard link carries its variables: ${dashboard}`
+    );
     await drawer.getByRole('tab', { name: /Containers/ }).click();
     const termination = await drawer.getByTestId('container-last-termination').first().innerText();
     expect(/OOMKilled, exit code 137/.test(termination), `last termination OOMKilled: ${termination}`);
@@ -283,4 +290,53 @@ test(
     }
   },
   { simulator: true, expectHttpErrors: [FONTS, [/\/k8s-read\/api\/v1\/nodes/, 403]] }
+);
+
+test(
+  'a failed refresh keeps the last good data under a banner that names the cause',
+  async ({ open, stack }) => {
+    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'light' });
+    await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
+    await setFaults(stack!, [{ type: 'unauthorized' }]);
+    try {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const banner = page.getByTestId('refresh-failed');
+      await banner.waitFor({ timeout: 30_000 });
+      const text = await banner.innerText();
+      expect(/token/i.test(text), `the banner names the rejected token: ${text}`);
+      expect(
+        (await page.locator('[data-testid="problem"]').count()) > 0,
+        'the last good problems list stays on screen'
+      );
+    } finally {
+      await setFaults(stack!, []);
+    }
+    // The next refresh succeeds and the banner goes away.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('refresh-failed').waitFor({ state: 'detached', timeout: 30_000 });
+  },
+  { simulator: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/kubeatlas-demo\//, 400]] }
+);
+
+test(
+  "the details drawer plots a pod's CPU and memory from Prometheus",
+  async ({ open, stack }) => {
+    await stack!.waitForScrapes();
+    const page = await open(`${APP}/applications?cluster=${CLUSTER}&namespace=shop&q=cart`, {
+      role: 'Viewer',
+      theme: 'dark',
+    });
+    await page.getByTestId('pod-tile').first().click();
+    await page.waitForURL(/detail=Pod/);
+    const drawer = page.getByRole('dialog');
+    await drawer.getByRole('tab', { name: 'Usage' }).click();
+    await drawer.getByTestId('usage-over-time').waitFor({ timeout: 30_000 });
+    await drawer.locator('[data-testid="usage-over-time"] svg circle').first().waitFor({ timeout: 30_000 });
+    const explore = await drawer.getByRole('link', { name: 'Explore' }).first().getAttribute('href');
+    expect(
+      /^\/explore\?/.test(explore ?? '') && /container_cpu_usage_seconds_total/.test(decodeURIComponent(explore ?? '')),
+      `Explore link: ${explore}`
+    );
+  },
+  { simulator: true, expectHttpErrors: [FONTS] }
 );

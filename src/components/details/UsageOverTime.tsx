@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
-import { Field, FieldType, GrafanaTheme2 } from '@grafana/data';
-import { Alert, LoadingPlaceholder, Sparkline, useStyles2, useTheme2 } from '@grafana/ui';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Alert, LoadingPlaceholder, useStyles2, useTheme2 } from '@grafana/ui';
 import { queryRange, RangeSeries } from '../../prometheus/client';
 import { NO_PROMETHEUS_REASON, PrometheusLink } from '../../prometheus/figures';
 import { ObjectScope, objectUsageExprs } from '../../prometheus/promql';
@@ -9,7 +9,7 @@ import { formatBytes, formatCores } from '../../selectors/format';
 import { exploreUrl } from '../links';
 
 const WINDOW_SECONDS = 3600;
-const STEP_SECONDS = 60;
+const STEP_SECONDS = 30;
 
 interface Series {
   title: string;
@@ -87,18 +87,6 @@ export function UsageOverTime({ link, scope }: { link: PrometheusLink; scope: Ob
     <div className={styles.grid} data-testid="usage-over-time">
       {series.map((s) => {
         const last = s.points?.[s.points.length - 1]?.[1];
-        const x: Field = {
-          name: 'time',
-          type: FieldType.time,
-          config: {},
-          values: s.points?.map((p) => p[0] * 1000) ?? [],
-        };
-        const y: Field = {
-          name: s.title,
-          type: FieldType.number,
-          config: { unit: s.unit, min: 0 },
-          values: s.points?.map((p) => p[1]) ?? [],
-        };
         return (
           <div key={s.title} className={styles.chart}>
             <div className={styles.header}>
@@ -109,7 +97,7 @@ export function UsageOverTime({ link, scope }: { link: PrometheusLink; scope: Ob
               </a>
             </div>
             {s.points ? (
-              <Sparkline width={360} height={60} sparkline={{ x, y }} theme={theme} />
+              <SparkLine points={s.points} color={theme.colors.primary.main} label={s.title} />
             ) : (
               <div className={styles.missing}>{s.error}</div>
             )}
@@ -117,6 +105,36 @@ export function UsageOverTime({ link, scope }: { link: PrometheusLink; scope: Ob
         );
       })}
     </div>
+  );
+}
+
+const WIDTH = 360;
+const HEIGHT = 60;
+
+/**
+ * A minimal SVG line over the window. @grafana/ui's Sparkline is marked internal and its uPlot axis splits threw
+ * "Invalid array length" on these series (seen in the sandbox), so the chart is drawn here; the numbers and the
+ * Explore link carry the detail.
+ */
+function SparkLine({ points, color, label }: { points: Array<[number, number]>; color: string; label: string }) {
+  const t0 = points[0][0];
+  const t1 = points[points.length - 1][0];
+  const max = Math.max(...points.map(([, v]) => v));
+  const x = (t: number) => (t1 > t0 ? ((t - t0) / (t1 - t0)) * WIDTH : WIDTH / 2);
+  const y = (v: number) => HEIGHT - 2 - (max > 0 ? (v / max) * (HEIGHT - 4) : 0);
+  const path = points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  return (
+    <svg
+      width={WIDTH}
+      height={HEIGHT}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-label={`${label} over the last hour`}
+    >
+      <polyline points={path} fill="none" stroke={color} strokeWidth={1.5} />
+      {/* The latest sample, visible even when the object is younger than two steps. */}
+      <circle cx={x(t1)} cy={y(points[points.length - 1][1])} r={2.5} fill={color} />
+    </svg>
   );
 }
 
