@@ -2,7 +2,8 @@ import React from 'react';
 import { css, cx } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
-import { formatPercent } from '../selectors/format';
+import { Figures, missingReason } from '../prometheus/figures';
+import { formatBytes, formatCores, formatPercent } from '../selectors/format';
 import { Level, limitLevel, ResourceFigures, usageLevel } from '../selectors/nodeUsage';
 
 interface Props {
@@ -91,6 +92,29 @@ export function UsageBar({ label, figures, format, usageMissing, countOnly }: Pr
         );
       })}
     </div>
+  );
+}
+
+/** CPU and memory bars of a node or the cluster, with the reason when Prometheus usage is missing. */
+export function CpuMemoryBars({
+  cpu,
+  memory,
+  figures,
+}: {
+  cpu: ResourceFigures;
+  memory: ResourceFigures;
+  figures: Figures;
+}) {
+  return (
+    <>
+      <UsageBar label="CPU" figures={cpu} format={formatCores} usageMissing={missingReason(figures, 'nodeCpuUsage')} />
+      <UsageBar
+        label="Memory"
+        figures={memory}
+        format={formatBytes}
+        usageMissing={missingReason(figures, 'nodeMemoryUsage')}
+      />
+    </>
   );
 }
 

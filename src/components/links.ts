@@ -1,6 +1,8 @@
 import { urlUtil } from '@grafana/data';
 import { ObjectRef } from '../model/types';
 
+export { DASHBOARD_UIDS } from '../dashboards/uids';
+
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds: the `detail` URL parameter. */
 export function encodeDetail(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
@@ -34,15 +36,6 @@ export function safeHref(url: string): string | undefined {
   }
   return undefined;
 }
-
-/** The bundled dashboards (src/dashboards) and their variable names. */
-export const DASHBOARD_UIDS = {
-  cluster: 'kubeatlas-cluster',
-  nodes: 'kubeatlas-nodes',
-  namespace: 'kubeatlas-namespace',
-  workload: 'kubeatlas-workload',
-  pod: 'kubeatlas-pod',
-} as const;
 
 export interface DashboardVars {
   /** Prometheus datasource uid. */

@@ -4,12 +4,11 @@ import { dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Badge, InlineField, RadioButtonGroup, Tooltip, useStyles2 } from '@grafana/ui';
 import { ObjectLink } from '../components/ObjectLink';
 import { PodTile } from '../components/PodTile';
-import { UsageBar } from '../components/UsageBar';
+import { CpuMemoryBars, UsageBar } from '../components/UsageBar';
 import { VirtualList } from '../components/VirtualList';
 import { PodModel } from '../model/types';
-import { Figures, missingReason } from '../prometheus/figures';
+import { Figures } from '../prometheus/figures';
 import { FigureId } from '../prometheus/promql';
-import { formatBytes, formatCores } from '../selectors/format';
 import {
   groupByNamespace,
   NodeSort,
@@ -122,18 +121,7 @@ const NodeCard = React.memo(function NodeCard({ usage, figures }: { usage: NodeU
         )}
       </div>
       <div className={styles.bars}>
-        <UsageBar
-          label="CPU"
-          figures={usage.cpu}
-          format={formatCores}
-          usageMissing={missingReason(figures, 'nodeCpuUsage')}
-        />
-        <UsageBar
-          label="Memory"
-          figures={usage.memory}
-          format={formatBytes}
-          usageMissing={missingReason(figures, 'nodeMemoryUsage')}
-        />
+        <CpuMemoryBars cpu={usage.cpu} memory={usage.memory} figures={figures} />
         <UsageBar label="Pods" figures={usage.pods} format={(n) => `${n}`} countOnly />
       </div>
       <PodGroups groups={usage.podsByNamespace} />

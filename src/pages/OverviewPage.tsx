@@ -3,10 +3,8 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { Stack, useStyles2 } from '@grafana/ui';
 import { ProblemsList } from '../components/ProblemsList';
-import { UsageBar } from '../components/UsageBar';
-import { missingReason } from '../prometheus/figures';
+import { CpuMemoryBars } from '../components/UsageBar';
 import { FigureId } from '../prometheus/promql';
-import { formatBytes, formatCores } from '../selectors/format';
 import { clusterTotals, selectNodeUsage } from '../selectors/nodeUsage';
 import { selectOverviewCounts } from '../selectors/overview';
 import { selectProblems } from '../selectors/problems';
@@ -63,18 +61,7 @@ function Overview({ snapshot, figures, namespaces }: ClusterView) {
         </StatCard>
       </div>
       <div className={styles.resources}>
-        <UsageBar
-          label="CPU"
-          figures={totals.cpu}
-          format={formatCores}
-          usageMissing={missingReason(figures, 'nodeCpuUsage')}
-        />
-        <UsageBar
-          label="Memory"
-          figures={totals.memory}
-          format={formatBytes}
-          usageMissing={missingReason(figures, 'nodeMemoryUsage')}
-        />
+        <CpuMemoryBars cpu={totals.cpu} memory={totals.memory} figures={figures} />
       </div>
       <h3 className={styles.heading}>Problems</h3>
       <ProblemsList problems={problems} />

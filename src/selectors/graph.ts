@@ -1,18 +1,17 @@
 import { AnyModel, ClusterSnapshot, KindName, ModelByKind, RelationName } from '../model/types';
 
-/** Objects an object points to through one relation (e.g. a Deployment's ReplicaSets via 'owns'). */
-export function targets<K extends KindName>(
+function related<K extends KindName>(
   snapshot: ClusterSnapshot,
   uid: string,
   relation: RelationName,
+  direction: 'from' | 'to',
   kind?: K
 ): Array<ModelByKind[K]> {
   const out: Array<ModelByKind[K]> = [];
-  for (const edge of snapshot.edgesFrom.get(uid) ?? []) {
-    if (edge.relation !== relation || !edge.to) {
-      continue;
-    }
-    const model = snapshot.byUid.get(edge.to);
+  const edges = (direction === 'from' ? snapshot.edgesFrom : snapshot.edgesTo).get(uid) ?? [];
+  for (const edge of edges) {
+    const other = direction === 'from' ? edge.to : edge.from;
+    const model = edge.relation === relation && other ? snapshot.byUid.get(other) : undefined;
     if (model && (!kind || model.kind === kind)) {
       out.push(model as ModelByKind[K]);
     }
@@ -20,24 +19,14 @@ export function targets<K extends KindName>(
   return out;
 }
 
+/** Objects an object points to through one relation (e.g. a Deployment's ReplicaSets via 'owns'). */
+export function targets<K extends KindName>(snapshot: ClusterSnapshot, uid: string, relation: RelationName, kind?: K) {
+  return related(snapshot, uid, relation, 'from', kind);
+}
+
 /** Objects pointing to an object through one relation (e.g. the Services that select a Pod). */
-export function sources<K extends KindName>(
-  snapshot: ClusterSnapshot,
-  uid: string,
-  relation: RelationName,
-  kind?: K
-): Array<ModelByKind[K]> {
-  const out: Array<ModelByKind[K]> = [];
-  for (const edge of snapshot.edgesTo.get(uid) ?? []) {
-    if (edge.relation !== relation) {
-      continue;
-    }
-    const model = snapshot.byUid.get(edge.from);
-    if (model && (!kind || model.kind === kind)) {
-      out.push(model as ModelByKind[K]);
-    }
-  }
-  return out;
+export function sources<K extends KindName>(snapshot: ClusterSnapshot, uid: string, relation: RelationName, kind?: K) {
+  return related(snapshot, uid, relation, 'to', kind);
 }
 
 /** The controlling owner of an object when it is in the snapshot. */
