@@ -340,3 +340,35 @@ test(
   },
   { simulator: true, expectHttpErrors: [FONTS] }
 );
+
+test(
+  'refreshes never overlap: the refresh button is disabled while one runs and each refresh lists pods once',
+  async ({ open, stack, responses }) => {
+    const podLists = () => responses.filter((r) => /\/k8s-read\/api\/v1\/pods\?/.test(r.url)).length;
+    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
+    await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
+    await setFaults(stack!, [{ type: 'latency', ms: 2000, path: '^/api/v1/pods' }]);
+    try {
+      const before = podLists();
+      const refresh = page.getByRole('button', { name: 'Refresh' });
+      await refresh.click();
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('button')).some((b) => b.textContent?.includes('Refresh') && b.disabled)
+      );
+      expect(await refresh.isDisabled(), 'a second refresh cannot start while one runs');
+      await page.waitForFunction(
+        () =>
+          !Array.from(document.querySelectorAll('button')).some(
+            (b) => b.textContent?.includes('Refresh') && b.disabled
+          ),
+        undefined,
+        { timeout: 30_000 }
+      );
+      await page.waitForTimeout(500);
+      expect(podLists() - before === 1, `one pods LIST per refresh, got ${podLists() - before}`);
+    } finally {
+      await setFaults(stack!, []);
+    }
+  },
+  { simulator: true, expectHttpErrors: [FONTS] }
+);
