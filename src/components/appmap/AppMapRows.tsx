@@ -1,5 +1,5 @@
 import React from 'react';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
 import { AppIngress, AppService, AppWorkload, NamespaceApps } from '../../selectors/appMap';
@@ -264,7 +264,7 @@ function IngressAddress({
   const href =
     rule.host && !rule.host.includes('*') ? safeHref(`${scheme}://${rule.host}${rule.path ?? '/'}`) : undefined;
   return href ? (
-    <a className={styles.port} href={href} target="_blank" rel="noopener noreferrer">
+    <a className={cx(styles.port, styles.external)} href={href} target="_blank" rel="noopener noreferrer">
       {text}
     </a>
   ) : (
@@ -310,6 +310,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   tiles: css({ display: 'flex', flexWrap: 'wrap', gap: 4 }),
   link: css({ display: 'inline-flex', gap: theme.spacing(0.5), alignItems: 'baseline' }),
   port: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  external: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
   failed: css({ color: theme.colors.error.text, fontSize: theme.typography.bodySmall.fontSize }),
   problemIcon: css({ color: theme.colors.warning.text }),
 });
