@@ -11,7 +11,7 @@ import type { Json } from './generator/model';
 import { WORKLOAD_PODS } from './generator/promql';
 import { DashboardOutcome, intervalBuiltins, PrometheusHttp, proveDashboard } from './proof/proof';
 import { interpolate } from './proof/variables';
-import { eventFilter } from '../datasource/annotations';
+import { eventFilter } from '../datasource/eventFilter';
 import { resolveList, type Replace } from '../datasource/interpolation';
 import type { KubernetesAnnotationQuery } from '../datasource/types';
 
@@ -49,13 +49,16 @@ const outcomes = new Map<string, DashboardOutcome>();
 const builtins = intervalBuiltins(SCRAPE_SECONDS, 60);
 
 async function waitForRates(): Promise<void> {
-  // rate() over $__rate_interval needs two samples of both the cAdvisor and the node-exporter counters.
+  // rate() over $__rate_interval needs two samples of both the cAdvisor and the node-exporter counters, and the
+  // restart panels need a restart between two scrapes.
   const window = `${4 * SCRAPE_SECONDS}s`;
-  const ready = `count(rate(container_cpu_usage_seconds_total[${window}])) and count(rate(node_cpu_seconds_total[${window}]))`;
+  const ready =
+    `count(rate(container_cpu_usage_seconds_total[${window}])) and count(rate(node_cpu_seconds_total[${window}]))` +
+    ` and sum(increase(kube_pod_container_status_restarts_total[${window}])) > 0`;
   const deadline = Date.now() + 60_000;
   while ((await prometheus.query(ready)).series.length === 0) {
     if (Date.now() > deadline) {
-      throw new Error(`Prometheus has no rates after 60 s: ${ready}`);
+      throw new Error(`Prometheus has no rates or restarts after 60 s: ${ready}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -63,8 +66,12 @@ async function waitForRates(): Promise<void> {
 
 beforeAll(async () => {
   const { startStack } = (await import(STACK_MODULE)) as { startStack: StartStack };
-  // No churn: the pods the Kubernetes API lists must be the pods Prometheus last scraped.
-  stack = await startStack({ scrapeIntervalSeconds: SCRAPE_SECONDS, simulatorArgs: ['--churn', '0'] });
+  // No churn: the pods the Kubernetes API lists must be the pods Prometheus last scraped. Crash-looping containers
+  // restart every few seconds (not the default minute), so restart panels see an increase within the test's window.
+  stack = await startStack({
+    scrapeIntervalSeconds: SCRAPE_SECONDS,
+    simulatorArgs: ['--churn', '0', '--tick', '1', '--crashloop-period', String(2 * SCRAPE_SECONDS)],
+  });
   prometheus = new PrometheusHttp(stack.prometheusUrl);
   await stack.waitForScrapes();
   await waitForRates();
@@ -126,10 +133,6 @@ it('fills every label column of every table from the labels its queries return',
   );
   expect(missing).toEqual([]);
 });
-
-// The datasource's event filter is pure, but its module imports @grafana/data, which needs a browser's window at
-// import time; nothing of it is used by eventFilter.
-jest.mock('@grafana/data', () => ({}));
 
 /** Annotations that may show no event in the demo, by `file name`, with the reason. None today. */
 const NO_EVENTS_BY_DESIGN: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import { normalizeAll } from '../model/normalize';
 import type { EventModel } from '../model/types';
-import { eventAnnotations, eventFilter } from './annotations';
+import { eventAnnotations } from './annotations';
+import { eventFilter } from './eventFilter';
 import type { Replace } from './interpolation';
 
 const replace: Replace = (text, format) => text.replace('$pod', format(['web-1', 'web-2']));
