@@ -3,7 +3,8 @@ import { ClusterSnapshot } from '../../model/types';
 import { Figures } from '../../prometheus/figures';
 import { FigureId } from '../../prometheus/promql';
 import { ClusterDatasource, refreshSeconds } from './clusters';
-import { loadCluster } from './loadCluster';
+import { ClusterLoad, loadCluster } from './loadCluster';
+import { RefreshState, startRefreshLoop } from './refreshLoop';
 
 export interface ClusterData {
   snapshot?: ClusterSnapshot;
@@ -19,71 +20,52 @@ export interface ClusterData {
   refresh: () => void;
 }
 
-function isCancel(error: unknown): boolean {
-  return (
-    (error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError')) ||
-    (typeof DOMException !== 'undefined' && error instanceof DOMException && error.name === 'AbortError')
-  );
-}
+// One object, so pages that memoize on `figures` do not recompute while nothing is loaded.
+const NO_FIGURES: Figures = {};
 
 /**
- * Loads a cluster and keeps it fresh: refreshes every `refreshIntervalSeconds` of the datasource (30 s by default),
- * counted from the end of the previous load so refreshes never overlap; a manual refresh while one runs is ignored.
- * Changing cluster or unmounting aborts the in-flight requests. A failed refresh keeps the last good data.
+ * Loads a cluster and keeps it fresh (startRefreshLoop): every `refreshIntervalSeconds` of the datasource (30 s by
+ * default) counted from the end of the previous load, manual refresh ignored while one runs, last good data kept on
+ * failure. Changing cluster or unmounting stops the loop, which aborts the in-flight requests.
  */
 export function useClusterData(cluster: ClusterDatasource | undefined, figureIds: FigureId[]): ClusterData {
-  const [state, setState] = useState<Omit<ClusterData, 'refresh'>>({ figures: {}, loading: true, refreshing: false });
+  // Tagged with its cluster, so a render right after a cluster change never shows the previous cluster's data.
+  const [state, setState] = useState<{ of?: ClusterDatasource } & RefreshState<ClusterLoad>>({
+    loading: true,
+    refreshing: false,
+  });
   const figureKey = figureIds.join(',');
-  const runRef = useRef<() => void>(() => {});
+  const refreshRef = useRef<() => void>(() => {});
 
   useEffect(() => {
-    setState({ figures: {}, loading: !!cluster, refreshing: false });
     if (!cluster) {
       return undefined;
     }
     const ids = figureKey ? (figureKey.split(',') as FigureId[]) : [];
-    const lifetime = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let inFlight = false;
-
-    const run = async () => {
-      if (inFlight || lifetime.signal.aborted) {
-        return;
-      }
-      inFlight = true;
-      clearTimeout(timer);
-      setState((s) => ({ ...s, refreshing: true }));
-      try {
-        const { snapshot, figures } = await loadCluster(cluster, ids, lifetime.signal);
-        if (!lifetime.signal.aborted) {
-          setState({ snapshot, figures, loading: false, refreshing: false, lastUpdated: Date.now() });
-        }
-      } catch (error) {
-        if (lifetime.signal.aborted || isCancel(error)) {
-          return;
-        }
-        setState((s) => ({
-          ...s,
-          loading: false,
-          refreshing: false,
-          error: error instanceof Error ? error : new Error(String(error)),
-        }));
-      } finally {
-        inFlight = false;
-        if (!lifetime.signal.aborted) {
-          timer = setTimeout(run, refreshSeconds(cluster.jsonData) * 1000);
-        }
-      }
-    };
-    runRef.current = run;
-    run();
+    const loop = startRefreshLoop({
+      load: (signal) => loadCluster(cluster, ids, signal),
+      intervalMs: refreshSeconds(cluster.jsonData) * 1000,
+      onChange: (next) => setState({ of: cluster, ...next }),
+    });
+    refreshRef.current = loop.refresh;
     return () => {
-      lifetime.abort();
-      clearTimeout(timer);
-      runRef.current = () => {};
+      loop.stop();
+      refreshRef.current = () => {};
     };
   }, [cluster, figureKey]);
 
-  const refresh = useCallback(() => runRef.current(), []);
-  return { ...state, refresh };
+  const refresh = useCallback(() => refreshRef.current(), []);
+  if (state.of !== cluster || !cluster) {
+    return { figures: NO_FIGURES, loading: !!cluster, refreshing: !!cluster, refresh };
+  }
+  const { data, loading, refreshing, error, lastUpdated } = state;
+  return {
+    snapshot: data?.snapshot,
+    figures: data?.figures ?? NO_FIGURES,
+    loading,
+    refreshing,
+    error,
+    lastUpdated,
+    refresh,
+  };
 }
