@@ -372,3 +372,91 @@ test(
   },
   { simulator: true, expectHttpErrors: [FONTS] }
 );
+
+/** A pods LIST through the datasource proxy (the request the latency fault slows down). */
+const isPodsList = (url: string) => /\/k8s-read\/api\/v1\/pods\?/.test(url);
+const SLOW_PODS_MS = 6000;
+
+test(
+  'navigating away cancels the in-flight LIST: the browser aborts it and the next page loads its own data',
+  async ({ open, stack }) => {
+    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
+    await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
+    await setFaults(stack!, [{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
+    try {
+      const listing = page.waitForRequest((r) => isPodsList(r.url()));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const overviewList = await listing;
+      // Caught here so that a timeout becomes the assertion below, not an unhandled rejection.
+      const aborted = page
+        .waitForEvent('requestfailed', { predicate: (r) => r === overviewList, timeout: SLOW_PODS_MS - 1000 })
+        .catch(() => undefined);
+      // In-app navigation (a router link, as Grafana's nav): the overview unmounts, the document stays.
+      await page.getByRole('navigation', { name: /pages/ }).getByRole('link', { name: 'Nodes', exact: true }).click();
+      const failed = await aborted;
+      expect(failed, 'the overview’s pods LIST failed in the browser before the slowed server answered');
+      expect(
+        failed.failure()?.errorText === 'net::ERR_ABORTED',
+        `the overview's pods LIST was aborted, got ${failed.failure()?.errorText}`
+      );
+      expect((await failed.response()) === null, 'the aborted LIST never delivered a response');
+      await page.waitForURL(/\/nodes/);
+      // The nodes page lists pods itself (slowed too) and renders its own data.
+      await page.getByTestId('node-card').first().waitFor({ timeout: 30_000 });
+      await page.getByTestId('last-updated').waitFor();
+    } finally {
+      await setFaults(stack!, []);
+    }
+  },
+  { simulator: true, expectHttpErrors: [FONTS] }
+);
+
+test(
+  'switching cluster cancels the old cluster’s LIST and its result never replaces the new cluster’s state',
+  async ({ open, stack, createDatasource, clusterDatasource }) => {
+    const settings = clusterDatasource();
+    const unreachable = await createDatasource({
+      ...settings,
+      name: 'E2E unreachable',
+      jsonData: { ...(settings.jsonData as object), clusterUrl: 'https://127.0.0.1:1' },
+    });
+    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'light' });
+    await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
+    await setFaults(stack!, [{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
+    try {
+      const listing = page.waitForRequest((r) => isPodsList(r.url()) && r.url().includes(`/uid/${CLUSTER}/`));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const demoList = await listing;
+      const sentAt = Date.now();
+      // Caught here so that a timeout becomes the assertion below, not an unhandled rejection.
+      const aborted = page
+        .waitForEvent('requestfailed', { predicate: (r) => r === demoList, timeout: SLOW_PODS_MS - 1000 })
+        .catch(() => undefined);
+      await page.getByRole('combobox', { name: 'Cluster' }).click();
+      await page.getByRole('option', { name: 'E2E unreachable' }).click({ timeout: 5000 });
+      const failed = await aborted;
+      expect(failed, 'the demo cluster’s pods LIST failed in the browser before the slowed server answered');
+      expect(
+        failed.failure()?.errorText === 'net::ERR_ABORTED',
+        `the demo cluster's pods LIST was aborted, got ${failed.failure()?.errorText}`
+      );
+      expect(new URL(page.url()).searchParams.get('cluster') === unreachable, 'the URL names the new cluster');
+
+      const loadFailed = page.getByTestId('load-failed');
+      await loadFailed.waitFor({ timeout: 30_000 });
+      // Wait until the slowed demo LIST would have answered, then check that nothing of the demo cluster came back.
+      await page.waitForTimeout(Math.max(0, sentAt + SLOW_PODS_MS + 1000 - Date.now()));
+      expect(await loadFailed.isVisible(), 'the new cluster’s failure stays on screen');
+      expect(
+        /127\.0\.0\.1:1|reach/i.test(await loadFailed.innerText()),
+        `the failure is the unreachable cluster’s: ${await loadFailed.innerText()}`
+      );
+      expect((await page.getByTestId('problems-list').count()) === 0, 'no demo problems list replaced it');
+      expect((await page.getByTestId('last-updated').count()) === 0, 'no load of the new cluster succeeded');
+      expect((await failed.response()) === null, 'the aborted LIST never delivered a response');
+    } finally {
+      await setFaults(stack!, []);
+    }
+  },
+  { simulator: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/[^/]+\/k8s-read\//, 502]] }
+);

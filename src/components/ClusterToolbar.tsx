@@ -5,6 +5,8 @@ import { Button, Combobox, ComboboxOption, InlineField, MultiSelect, useStyles2 
 import { ClusterDatasource } from '../pages/state/clusters';
 import { URL_KEYS, UrlState } from '../pages/state/urlState';
 
+const CLUSTER_PICKER_ID = 'kubeatlas-cluster-picker';
+
 interface Props {
   url: UrlState;
   clusters: ClusterDatasource[];
@@ -38,9 +40,10 @@ export function ClusterToolbar({
 
   return (
     <div className={styles.toolbar} data-testid="cluster-toolbar">
-      <InlineField label="Cluster" shrink>
+      {/* Combobox (@grafana/ui 12.0) drops aria-label: the label reaches its input through htmlFor → id. */}
+      <InlineField label="Cluster" htmlFor={CLUSTER_PICKER_ID} shrink>
         <Combobox
-          aria-label="Cluster"
+          id={CLUSTER_PICKER_ID}
           width={28}
           options={clusterOptions}
           value={cluster?.uid}
