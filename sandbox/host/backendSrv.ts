@@ -25,6 +25,20 @@ function serializeParams(params: Record<string, unknown> | undefined): string {
   return search.toString();
 }
 
+/** The parts of Grafana's FetchResponse that describe the HTTP response, shared by fetch() and chunked(). */
+function responseMeta(response: Response, config: BackendSrvRequest): Omit<FetchResponse<unknown>, 'data'> {
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.ok,
+    headers: response.headers,
+    redirected: response.redirected,
+    type: response.type,
+    url: response.url,
+    config,
+  };
+}
+
 function requestUrl(options: BackendSrvRequest): string {
   const query = serializeParams(options.params);
   if (!query) {
@@ -78,17 +92,7 @@ export class SandboxBackendSrv {
         .fetch(requestUrl(options), { method, headers, body, credentials: 'same-origin', signal: controller.signal })
         .then(async (response) => {
           const data = await parseBody(response, options.responseType);
-          const fetchResponse: FetchResponse<T> = {
-            data: data as T,
-            status: response.status,
-            statusText: response.statusText,
-            ok: response.ok,
-            headers: response.headers,
-            redirected: response.redirected,
-            type: response.type,
-            url: response.url,
-            config: options,
-          };
+          const fetchResponse: FetchResponse<T> = { ...responseMeta(response, options), data: data as T };
           if (!response.ok) {
             const error: FetchError = {
               status: response.status,
@@ -138,16 +142,7 @@ export class SandboxBackendSrv {
         })
         .then(async (response) => {
           const reader = response.body?.getReader();
-          const base = {
-            status: response.status,
-            statusText: response.statusText,
-            ok: response.ok,
-            headers: response.headers,
-            redirected: response.redirected,
-            type: response.type,
-            url: response.url,
-            config: options,
-          };
+          const base = responseMeta(response, options);
           if (!reader) {
             subscriber.next({ ...base, data: undefined });
             subscriber.complete();

@@ -1,10 +1,8 @@
 import { useMemo } from 'react';
 import { useLocation, useParams } from 'react-router-dom';
-import type { AppPluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
-import { importAppPlugin } from '../pluginLoader';
-import { errorMessage, useAsync } from './useAsync';
+import { useAppPlugin } from './useAppPlugin';
+import { errorMessage } from './useAsync';
 
 /**
  * public/app/features/plugins/components/AppRootPage.tsx: settings from /api/plugins/:id/settings (meta with the
@@ -13,17 +11,7 @@ import { errorMessage, useAsync } from './useAsync';
 export function AppRootPage() {
   const { pluginId = '' } = useParams();
   const location = useLocation();
-  const {
-    value: plugin,
-    error,
-    loading,
-  } = useAsync(async () => {
-    const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
-    if (!meta.enabled) {
-      throw new Error(`App not enabled: enable ${meta.name} on its configuration page first.`);
-    }
-    return importAppPlugin(meta);
-  }, [pluginId]);
+  const { value: plugin, error, loading } = useAppPlugin(pluginId, { requireEnabled: true });
   const query = useMemo(() => Object.fromEntries(new URLSearchParams(location.search)), [location.search]);
 
   if (loading) {

@@ -1,22 +1,13 @@
 import { Link, useLocation, useParams } from 'react-router-dom';
-import type { AppPluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder, Tab, TabsBar } from '@grafana/ui';
-import { importAppPlugin } from '../pluginLoader';
-import { errorMessage, useAsync } from './useAsync';
+import { useAppPlugin } from './useAppPlugin';
+import { errorMessage } from './useAsync';
 
 /** public/app/features/plugins/admin/components/PluginDetailsPage.tsx: the app's configPages as tabs (`?page=<id>`). */
 export function PluginConfigPage() {
   const { pluginId = '' } = useParams();
   const location = useLocation();
-  const {
-    value: plugin,
-    error,
-    loading,
-  } = useAsync(async () => {
-    const meta = await getBackendSrv().get<AppPluginMeta>(`/api/plugins/${pluginId}/settings`);
-    return importAppPlugin(meta);
-  }, [pluginId]);
+  const { value: plugin, error, loading } = useAppPlugin(pluginId, { requireEnabled: false });
   if (loading) {
     return <LoadingPlaceholder text="Loading plugin…" />;
   }
