@@ -16,9 +16,15 @@ import type {
   ModelByKind,
   LabelSelector,
   NamespaceIndex,
+  ObjectRef,
 } from './types';
 
 export type ModelLists = { [K in KindName]?: Array<ModelByKind[K]> };
+
+/** The reference to a normalized object that edges and problems carry. */
+export function refOf(model: { kind: string; namespace?: string; name: string; uid: string }): ObjectRef {
+  return { kind: model.kind, namespace: model.namespace, name: model.name, uid: model.uid };
+}
 
 /** Key of an object in `byKey`: kind, namespace ('' when cluster-scoped) and name. */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
@@ -127,7 +133,7 @@ function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes
               relation: spec.relation,
               from: target.uid,
               to: child.uid,
-              toRef: { kind: child.kind, namespace: child.namespace, name: child.name, uid: child.uid },
+              toRef: refOf(child),
               missing: false,
             });
           }
@@ -145,7 +151,7 @@ function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes
             relation: spec.relation,
             from: source.uid,
             to: target.uid,
-            toRef: { kind: target.kind, namespace: target.namespace, name: target.name, uid: target.uid },
+            toRef: refOf(target),
             missing: false,
           });
         }

@@ -9,6 +9,7 @@ import {
   PodModel,
   StatefulSetModel,
 } from '../model/types';
+import { refOf } from '../model/snapshot';
 import { formatBytes } from './format';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -68,10 +69,6 @@ const TYPE_RANK: Record<ProblemType, number> = {
   HighRestarts: 10,
   WarningEvent: 11,
 };
-
-export function refOf(model: { kind: string; namespace?: string; name: string; uid: string }): ObjectRef {
-  return { kind: model.kind, namespace: model.namespace, name: model.name, uid: model.uid };
-}
 
 function terminationText(c: ContainerSummary): string {
   const t = c.lastTermination;
