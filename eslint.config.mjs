@@ -38,6 +38,6 @@ export default defineConfig([
   ...baseConfig,
   {
     // The scaffold lints only src/; the tools around the plugin are TypeScript too.
-    files: ['{scripts,simulator,sandbox,e2e,integration}/**/*.ts', '*.ts'],
+    files: ['{scripts,simulator,sandbox,e2e,integration,testbed,exporters}/**/*.ts', '*.ts'],
   },
 ]);
