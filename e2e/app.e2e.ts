@@ -25,7 +25,7 @@ test(
       'module.js was loaded from the built plugin'
     );
   },
-  { simulator: true }
+  { cluster: true }
 );
 
 test(
@@ -42,7 +42,7 @@ test(
       );
     }
   },
-  { simulator: true }
+  { cluster: true }
 );
 
 test(
@@ -55,5 +55,5 @@ test(
     );
     expect(theme === 'light', 'the boot data carries the chosen theme');
   },
-  { simulator: true }
+  { cluster: true }
 );

@@ -44,7 +44,7 @@ test(
     }
   },
   // The sandbox does not serve Grafana's core Prometheus logo that the linked-datasource picker shows.
-  { simulator: true, expectHttpErrors: [[/prometheus_logo\.svg$/, 404]] }
+  { cluster: true, expectHttpErrors: [[/prometheus_logo\.svg$/, 404]] }
 );
 
 test(
@@ -76,7 +76,7 @@ test(
       `ports such as 80→8080/TCP, got ${ports.join(' | ')}`
     );
   },
-  { simulator: true }
+  { cluster: true }
 );
 
 test(
@@ -105,5 +105,5 @@ test(
       `shop deployments, got ${deployments.join(', ')}`
     );
   },
-  { simulator: true }
+  { cluster: true }
 );

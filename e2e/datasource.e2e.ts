@@ -41,7 +41,7 @@ test(
     const text = await saveAndTest(page);
     expect(/Connected/.test(text) && !/failed/.test(text), `the health check passes, got: ${text}`);
   },
-  { simulator: true }
+  { cluster: true }
 );
 
 test(
@@ -54,7 +54,7 @@ test(
     const text = await saveAndTest(page);
     expect(/rejected the bearer token/i.test(text), `the token message is shown, got: ${text}`);
   },
-  { simulator: true, expectHttpErrors: [[PROXY, 400]] }
+  { cluster: true, expectHttpErrors: [[PROXY, 400]] }
 );
 
 test(
@@ -67,7 +67,7 @@ test(
     const text = await saveAndTest(page);
     expect(/could not reach https:\/\/127\.0\.0\.1:1/i.test(text), `the reachability message is shown, got: ${text}`);
   },
-  { simulator: true, expectHttpErrors: [[PROXY, 502]] }
+  { cluster: true, expectHttpErrors: [[PROXY, 502]] }
 );
 
 test(
@@ -104,7 +104,7 @@ test(
       );
     }
   },
-  { simulator: true }
+  { cluster: true }
 );
 
 test(
@@ -139,5 +139,5 @@ test(
       expect(!leaks(await opened.content()), `the page source of ${opened.url()} carries a secret`);
     }
   },
-  { simulator: true }
+  { cluster: true }
 );

@@ -3,14 +3,15 @@
  *
  *   import { test, expect } from './harness';
  *
- *   test('the overview lists problems', async ({ open, sandbox, simulator, request }) => {
+ *   test('the overview lists problems', async ({ open, sandbox, stack, request }) => {
  *     const page = await open('/a/kubeatlas-kubernetes-app/overview', { role: 'Viewer', theme: 'light' });
  *     await page.getByRole('heading', { name: 'Overview' }).waitFor();
  *     expect(await page.getByText('CrashLoopBackOff').count() > 0, 'a crashing pod is listed');
- *   }, { simulator: true });
+ *   }, { cluster: true });
  *
- * - `test(name, body, options)` registers a test. options.simulator starts, once per run, the simulator stack of
- *   simulator/test/stack.ts (demo cluster, real Prometheus and node-exporter, free ports) and restarts the sandbox so
+ * - `test(name, body, options)` registers a test. options.cluster starts, once per run, the stack of
+ *   testbed/src/stack.ts (the real control plane with the demo scenario, the metrics stand-in, real Prometheus and
+ *   node-exporter, free ports) and restarts the sandbox so
  *   that provisioning/ points at it: datasources `kubeatlas-demo` (token of the KubeAtlas service account) and
  *   `kubeatlas-prometheus`; `stack.waitForScrapes()` waits for Prometheus data.
  *   options.expectHttpErrors lists [urlPattern, status] pairs of failed requests the test provokes on purpose.
@@ -20,15 +21,15 @@
  * - `responses` holds every response the browser received in this test (url, status, body text) for scans;
  *   `request` is the context's API client (shares the role cookie); `sandbox.url`; `stack.apiUrl/token/caPem`.
  * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid;
- *   `clusterDatasource()` gives settings that reach the simulator, to derive variants (wrong token, bad URL) from.
+ *   `clusterDatasource()` gives settings that reach the testbed, to derive variants (wrong token, bad URL) from.
  * Headless Debian Chromium (/usr/bin/chromium) through playwright-core: no browser download.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
-import { startStack, type Stack } from '../simulator/test/stack';
+import { startStack, type Stack } from '../testbed/src/stack';
 import { repoRoot } from '../sandbox/server/paths';
-import { provisioningEnv, SERVICE_ACCOUNT_ARGS, startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
+import { provisioningEnv, startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
 
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
@@ -45,12 +46,12 @@ export interface TestContext {
   request: APIRequestContext;
   responses: ReceivedResponse[];
   createDatasource(settings: Record<string, unknown>): Promise<string>;
-  /** The datasource settings (jsonData + secureJsonData) that reach the simulator, to derive variants from. */
+  /** The datasource settings (jsonData + secureJsonData) that reach the testbed, to derive variants from. */
   clusterDatasource(): Record<string, unknown>;
 }
 
 export interface TestOptions {
-  simulator?: boolean;
+  cluster?: boolean;
   expectHttpErrors?: Array<[RegExp, number]>;
 }
 
@@ -80,7 +81,7 @@ export function expect(condition: unknown, message: string): asserts condition {
 export const artifactsDir = path.join(repoRoot, 'artifacts/e2e');
 export const CLUSTER_DATASOURCE_UID = 'e2e-cluster';
 
-/** Shared across the run: one browser, one sandbox, one simulator (started on first need). */
+/** Shared across the run: one browser, one sandbox, one testbed stack (started on first need). */
 export class Environment {
   private browser?: Browser;
   private sandbox?: RunningSandbox;
@@ -105,8 +106,8 @@ export class Environment {
     });
   }
 
-  private async ensureSandbox(withSimulator: boolean): Promise<RunningSandbox> {
-    if (withSimulator && !this.stack) {
+  private async ensureSandbox(withCluster: boolean): Promise<RunningSandbox> {
+    if (withCluster && !this.stack) {
       if (this.stackFailure) {
         throw this.stackFailure;
       }
@@ -114,11 +115,10 @@ export class Environment {
       try {
         this.stack = await startStack({
           scrapeIntervalSeconds: 2,
-          simulatorArgs: SERVICE_ACCOUNT_ARGS,
           log: (line) => log.write(`${line}\n`),
         });
       } catch (error) {
-        this.stackFailure = new Error(`The simulator stack did not start: ${(error as Error).message}`);
+        this.stackFailure = new Error(`The testbed stack did not start: ${(error as Error).message}`);
         throw this.stackFailure;
       }
       await this.sandbox?.stop();
@@ -135,7 +135,7 @@ export class Environment {
   clusterDatasource(): Record<string, unknown> {
     const stack = this.stack;
     if (!stack) {
-      throw new Error('clusterDatasource() needs a test registered with { simulator: true }');
+      throw new Error('clusterDatasource() needs a test registered with { cluster: true }');
     }
     return {
       name: 'E2E cluster',
@@ -148,7 +148,7 @@ export class Environment {
   }
 
   async run(registered: RegisteredTest): Promise<void> {
-    const sandbox = await this.ensureSandbox(registered.options.simulator === true);
+    const sandbox = await this.ensureSandbox(registered.options.cluster === true);
     const context = await this.browser!.newContext({ baseURL: sandbox.url, viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
     const pages: Page[] = [];
@@ -250,6 +250,12 @@ export class Environment {
   async stop(): Promise<void> {
     await this.browser?.close();
     await this.sandbox?.stop();
+    if (this.stack) {
+      // The components' own logs, for a failed run's artifacts (the work folders go with stop()).
+      for (const dir of [this.stack.testbed.logDir, this.stack.logDir]) {
+        fs.cpSync(dir, path.join(artifactsDir, 'logs'), { recursive: true });
+      }
+    }
     await this.stack?.stop();
   }
 }

@@ -1,10 +1,9 @@
 /**
- * The app pages on the demo cluster (simulator scenario `demo`, provisioned as datasource `kubeatlas-demo`).
- * The stack's real Prometheus scrapes the simulator, so usage figures come from the linked datasource.
+ * The app pages on the demo cluster (the testbed's real control plane, scenario `demo`, provisioned as datasource
+ * `kubeatlas-demo`). The stack's real Prometheus scrapes the metrics stand-in, so usage figures come from the linked
+ * datasource. Faults come from the fault proxy in front of kube-apiserver.
  */
-import https from 'node:https';
 import type { Page } from 'playwright-core';
-import type { Stack } from '../simulator/test/stack';
 import { expect, test } from './harness';
 
 const APP = '/a/kubeatlas-kubernetes-app';
@@ -12,24 +11,6 @@ const CLUSTER = 'kubeatlas-demo';
 // Grafana serves its Roboto Mono font files from public/fonts (used by the theme's monospace family); the sandbox
 // host does not ship Grafana's font files, so their 404s are expected here and only here.
 const FONTS: [RegExp, number] = [/\/public\/fonts\//, 404];
-
-/** Sets the simulator's injected faults (admin endpoint; loopback clients may call it). [] clears them. */
-function setFaults(stack: Stack, rules: object[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      `${stack.apiUrl}/__sim/faults`,
-      { method: 'PUT', ca: stack.caPem, headers: { 'Content-Type': 'application/json' } },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200 ? resolve() : reject(new Error(`faults: HTTP ${response.statusCode}`))
-        );
-      }
-    );
-    request.on('error', reject);
-    request.end(JSON.stringify({ rules }));
-  });
-}
 
 /** Scrolls a virtualized list from top to bottom and returns what `read` extracts from every row seen. */
 async function collectVirtualRows(page: Page, listTestId: string, rowSelector: string): Promise<string[]> {
@@ -82,7 +63,7 @@ test(
     const nodes = await page.getByTestId('stat-nodes').innerText();
     expect(nodes.includes('4/5'), `4 of 5 nodes ready: ${nodes}`);
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -112,7 +93,7 @@ test(
     has(/kind=StatefulSet name=redis/, 'statefulsets are listed');
     expect(!/namespace=payments/.test(rows), 'the namespace filter keeps only shop');
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -133,7 +114,7 @@ test(
     expect(/Requests.*\(\d+%\)/.test(rows[1]), 'requests are shown against allocatable');
     expect(rows.filter((r) => r.includes('testid=node-card')).length === 5, `every node has a card; got:\n${text}`);
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -169,7 +150,7 @@ test(
     await page.reload();
     await page.getByRole('dialog').getByTestId('yaml').waitFor({ timeout: 30_000 });
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -192,7 +173,7 @@ test(
     );
     expect(new URL(page.url()).searchParams.get('cluster') === CLUSTER, 'the cluster stays in the URL');
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -208,7 +189,7 @@ test(
       expect(role === 'Viewer' ? controls === 0 : controls === 1, `${role}: ${controls} write control blocks`);
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -221,7 +202,7 @@ test(
       }
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -246,7 +227,7 @@ test(
       `only batched queries: ${queries.join('\n')}`
     );
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -267,13 +248,13 @@ test(
     );
     await page.getByTestId('problems-list').waitFor();
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
   'a forbidden kind is named with its RBAC rule while the rest of the cluster renders',
   async ({ open, stack }) => {
-    await setFaults(stack!, [{ type: 'forbidden', resource: 'nodes' }]);
+    stack!.setFaults([{ type: 'forbidden', resource: 'nodes' }]);
     try {
       const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
       const banner = page.getByTestId('forbidden-kinds');
@@ -286,10 +267,10 @@ test(
       await page.getByTestId('problems-list').waitFor();
       expect(/0\/0/.test(await page.getByTestId('stat-nodes').innerText()), 'no node data is invented');
     } finally {
-      await setFaults(stack!, []);
+      stack!.setFaults([]);
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS, [/\/k8s-read\/api\/v1\/nodes/, 403]] }
+  { cluster: true, expectHttpErrors: [FONTS, [/\/k8s-read\/api\/v1\/nodes/, 403]] }
 );
 
 test(
@@ -297,7 +278,7 @@ test(
   async ({ open, stack }) => {
     const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'light' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
-    await setFaults(stack!, [{ type: 'unauthorized' }]);
+    stack!.setFaults([{ type: 'unauthorized' }]);
     try {
       await page.getByRole('button', { name: 'Refresh' }).click();
       const banner = page.getByTestId('refresh-failed');
@@ -309,13 +290,13 @@ test(
         'the last good problems list stays on screen'
       );
     } finally {
-      await setFaults(stack!, []);
+      stack!.setFaults([]);
     }
     // The next refresh succeeds and the banner goes away.
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByTestId('refresh-failed').waitFor({ state: 'detached', timeout: 30_000 });
   },
-  { simulator: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/kubeatlas-demo\//, 400]] }
+  { cluster: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/kubeatlas-demo\//, 400]] }
 );
 
 test(
@@ -338,7 +319,7 @@ test(
       `Explore link: ${explore}`
     );
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -347,7 +328,7 @@ test(
     const podLists = () => responses.filter((r) => /\/k8s-read\/api\/v1\/pods\?/.test(r.url)).length;
     const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
-    await setFaults(stack!, [{ type: 'latency', ms: 2000, path: '^/api/v1/pods' }]);
+    stack!.setFaults([{ type: 'latency', ms: 2000, path: '^/api/v1/pods' }]);
     try {
       const before = podLists();
       const refresh = page.getByRole('button', { name: 'Refresh' });
@@ -367,10 +348,10 @@ test(
       await page.waitForTimeout(500);
       expect(podLists() - before === 1, `one pods LIST per refresh, got ${podLists() - before}`);
     } finally {
-      await setFaults(stack!, []);
+      stack!.setFaults([]);
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 /** A pods LIST through the datasource proxy (the request the latency fault slows down). */
@@ -382,7 +363,7 @@ test(
   async ({ open, stack }) => {
     const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
-    await setFaults(stack!, [{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
+    stack!.setFaults([{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
     try {
       const listing = page.waitForRequest((r) => isPodsList(r.url()));
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -405,10 +386,10 @@ test(
       await page.getByTestId('node-card').first().waitFor({ timeout: 30_000 });
       await page.getByTestId('last-updated').waitFor();
     } finally {
-      await setFaults(stack!, []);
+      stack!.setFaults([]);
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS] }
+  { cluster: true, expectHttpErrors: [FONTS] }
 );
 
 test(
@@ -422,7 +403,7 @@ test(
     });
     const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'light' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
-    await setFaults(stack!, [{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
+    stack!.setFaults([{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
     try {
       const listing = page.waitForRequest((r) => isPodsList(r.url()) && r.url().includes(`/uid/${CLUSTER}/`));
       await page.getByRole('button', { name: 'Refresh' }).click();
@@ -455,8 +436,8 @@ test(
       expect((await page.getByTestId('last-updated').count()) === 0, 'no load of the new cluster succeeded');
       expect((await failed.response()) === null, 'the aborted LIST never delivered a response');
     } finally {
-      await setFaults(stack!, []);
+      stack!.setFaults([]);
     }
   },
-  { simulator: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/[^/]+\/k8s-read\//, 502]] }
+  { cluster: true, expectHttpErrors: [FONTS, [/\/api\/datasources\/proxy\/uid\/[^/]+\/k8s-read\//, 502]] }
 );

@@ -1,15 +1,16 @@
 /**
  * Prints how the app pages behave on a large cluster (no assertions: a benchmark, not a test).
- * Starts the simulator stack at a scale preset (default L: 10,000 pods, 1,000 deployments, 200 nodes, 300 namespaces)
+ * Starts the testbed stack (real control plane) at a scale preset (default L: 10,000 pods, 1,000 deployments, 200 nodes, 300 namespaces)
  * with real Prometheus, the sandbox with the built plugin (run `npm run build` first) and headless Chromium, then
  * measures each page's first load and the app map's / nodes page's scroll frame times.
  * Usage: npx tsx --tsconfig sandbox/tsconfig.json scripts/bench-pages.ts [S|M|L|XL]
  */
 import { chromium, type Page } from 'playwright-core';
-import { provisioningEnv, SERVICE_ACCOUNT_ARGS, startSandbox } from '../sandbox/server/sandbox';
-import { startStack } from '../simulator/test/stack';
+import { provisioningEnv, startSandbox } from '../sandbox/server/sandbox';
+import { startStack } from '../testbed/src/stack';
+import type { ScaleName } from '../testbed/src/scenario';
 
-const scale = process.argv[2] ?? 'L';
+const scale = (process.argv[2] ?? 'L').toUpperCase() as ScaleName;
 const APP = '/a/kubeatlas-kubernetes-app';
 
 function percentile(sorted: number[], p: number): number {
@@ -38,7 +39,7 @@ async function scrollFrames(page: Page, testId: string): Promise<{ frames: numbe
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const stack = await startStack({ scrapeIntervalSeconds: 15, simulatorArgs: [...SERVICE_ACCOUNT_ARGS, '--scale', scale] });
+  const stack = await startStack({ scrapeIntervalSeconds: 15, scale });
   const sandbox = await startSandbox({ env: { ...process.env, ...provisioningEnv(stack) } });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

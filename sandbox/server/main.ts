@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { OrgRole } from './dsProxy';
-import { startStack, type Stack } from '../../simulator/test/stack';
-import { provisioningEnv, SERVICE_ACCOUNT_ARGS, startSandbox } from './sandbox';
+import { startStack, type Stack } from '../../testbed/src/stack';
+import { provisioningEnv, startSandbox } from './sandbox';
 
 /**
- * `npm run sandbox [-- --port 3000 --no-simulator --scenario demo --role Admin]`: starts the cluster simulator with a
- * real Prometheus and node-exporter (simulator/test/stack.ts), hands their URLs and the KubeAtlas service account's
- * credentials to provisioning/ as the variables it reads, and serves the sandbox.
+ * `npm run sandbox [-- --port 3000 --no-cluster --scenario demo --role Admin]`: starts the testbed (a real control
+ * plane) with the metrics stand-in, a real Prometheus and node-exporter (testbed/src/stack.ts), hands their URLs and
+ * the KubeAtlas service account's credentials to provisioning/ as the variables it reads, and serves the sandbox.
  */
 const { values } = parseArgs({
   options: {
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     provisioning: { type: 'string' },
     dist: { type: 'string' },
     scenario: { type: 'string', default: 'demo' },
-    'no-simulator': { type: 'boolean', default: false },
+    'no-cluster': { type: 'boolean', default: false },
     role: { type: 'string', default: 'Admin' },
     help: { type: 'boolean', default: false },
   },
@@ -22,22 +22,21 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`Usage: npm run sandbox -- [--port 3000] [--provisioning provisioning/] [--dist dist/]
-       [--scenario demo] [--no-simulator] [--role Viewer|Editor|Admin]`);
+       [--scenario demo] [--no-cluster] [--role Viewer|Editor|Admin]`);
   process.exit(0);
 }
 
 async function main() {
   let stack: Stack | undefined;
   let env: Record<string, string | undefined> = process.env;
-  if (!values['no-simulator']) {
+  if (!values['no-cluster']) {
     stack = await startStack({
       scenario: values.scenario,
       scrapeIntervalSeconds: 15,
-      simulatorArgs: SERVICE_ACCOUNT_ARGS,
-      log: () => undefined,
+      log: (line) => console.log(`testbed: ${line}`),
     });
     env = { ...process.env, ...provisioningEnv(stack) };
-    console.log(`simulator (${values.scenario}) on ${stack.apiUrl}, Prometheus on ${stack.prometheusUrl}`);
+    console.log(`testbed (${values.scenario}) on ${stack.apiUrl}, Prometheus on ${stack.prometheusUrl}`);
   }
   const sandbox = await startSandbox({
     port: Number(values.port),

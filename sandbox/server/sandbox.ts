@@ -2,16 +2,13 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createSandboxServer } from './app';
-import type { Stack } from '../../simulator/test/stack';
+import type { Stack } from '../../testbed/src/stack';
 import type { OrgRole } from './dsProxy';
 import { buildHostBundle, type SharedDependencyList } from './hostBundle';
 import { loadProvisioning } from './provisioning';
 import { repoRoot } from './paths';
 
-/** The simulator identity that provisioning/ expects: the KubeAtlas service account of deploy/kubernetes. */
-export const SERVICE_ACCOUNT_ARGS = ['--user', 'system:serviceaccount:kubeatlas:kubeatlas'];
-
-/** The variables provisioning/datasources/kubeatlas.yaml reads, for a running simulator stack. */
+/** The variables provisioning/datasources/kubeatlas.yaml reads, for a running testbed stack. */
 export function provisioningEnv(stack: Stack): Record<string, string> {
   return {
     KUBEATLAS_PROMETHEUS_URL: stack.prometheusUrl,

@@ -2,7 +2,7 @@
  * @jest-environment node
  */
 // Proof against a real Prometheus (Debian's `prometheus` with the shipped deploy/prometheus config) scraping the
-// simulator's demo cluster and a real node-exporter: every target of every panel of every bundled dashboard is run with
+// metrics stand-in over the testbed's real control plane (demo scenario) and a real node-exporter: every target of every panel of every bundled dashboard is run with
 // every combination of variable values the dashboard's own variable queries yield (up to a cap), and must parse in all
 // of them and return data in at least one. Run by scripts/test-all.sh:
 //   npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
@@ -16,17 +16,17 @@ import { resolveList, type Replace } from '../datasource/interpolation';
 import type { KubernetesAnnotationQuery } from '../datasource/types';
 
 /**
- * The simulator's fixture (simulator/test/stack.ts) lies outside the plugin's TypeScript project (rootDir src), so it
+ * The test ground's fixture (testbed/src/stack.ts) lies outside the plugin's TypeScript project (rootDir src), so it
  * is loaded at run time and typed by the part used here.
  */
-const STACK_MODULE = '../../simulator/test/stack';
+const STACK_MODULE = '../../testbed/src/stack';
 interface PrometheusStack {
   prometheusUrl: string;
   waitForScrapes(): Promise<void>;
   kubeGet<T>(apiPath: string): Promise<T>;
   stop(): Promise<void>;
 }
-type StartStack = (options: { scrapeIntervalSeconds: number; simulatorArgs: string[] }) => Promise<PrometheusStack>;
+type StartStack = (options: { scrapeIntervalSeconds: number }) => Promise<PrometheusStack>;
 
 const SCRAPE_SECONDS = 2;
 /** Enough for the demo's namespaces times their pods, workloads or nodes. */
@@ -66,12 +66,9 @@ async function waitForRates(): Promise<void> {
 
 beforeAll(async () => {
   const { startStack } = (await import(STACK_MODULE)) as { startStack: StartStack };
-  // No churn: the pods the Kubernetes API lists must be the pods Prometheus last scraped. Crash-looping containers
-  // restart every few seconds (not the default minute), so restart panels see an increase within the test's window.
-  stack = await startStack({
-    scrapeIntervalSeconds: SCRAPE_SECONDS,
-    simulatorArgs: ['--churn', '0', '--tick', '1', '--crashloop-period', String(2 * SCRAPE_SECONDS)],
-  });
+  // kwok restarts the demo's crash-looping container every ~8 s (testbed/kwok/stages.yaml), so restart panels see an
+  // increase within the test's window.
+  stack = await startStack({ scrapeIntervalSeconds: SCRAPE_SECONDS });
   prometheus = new PrometheusHttp(stack.prometheusUrl);
   await stack.waitForScrapes();
   await waitForRates();

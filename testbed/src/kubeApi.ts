@@ -16,7 +16,7 @@ export class KubeApi {
   constructor(
     readonly url: string,
     private readonly token: string,
-    ca: string
+    private readonly ca: string
   ) {
     this.agent = new https.Agent({ ca, keepAlive: true, maxSockets: 16 });
   }
@@ -63,6 +63,11 @@ export class KubeApi {
       throw new Error(`GET ${apiPath}: HTTP ${response.status} ${response.text.slice(0, 300)}`);
     }
     return response.body;
+  }
+
+  /** The same server with another bearer token. */
+  as(token: string): KubeApi {
+    return new KubeApi(this.url, token, this.ca);
   }
 
   close(): void {

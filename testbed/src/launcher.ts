@@ -42,6 +42,8 @@ export interface Testbed {
   url: string;
   caCert: string;
   caCertPath: string;
+  /** The CA's key, for test-ground servers that must be trusted like the apiserver (the fault proxy). */
+  caKeyPath: string;
   adminToken: string;
   workDir: string;
   logDir: string;
@@ -320,6 +322,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       url,
       caCert: pki.caCert,
       caCertPath: pki.caCertPath,
+      caKeyPath: pki.caKeyPath,
       adminToken: tokens.admin,
       workDir,
       logDir,

@@ -1,65 +1,67 @@
 /**
- * Starts the simulator CLI, a real node-exporter and a real Prometheus (with deploy/prometheus/prometheus.yml) on free
- * loopback ports and returns their URLs: the fixture for anything that must run PromQL against real Prometheus
- * (the CI check simulator/test/prometheus-check.ts, the dashboards' query tests).
+ * The whole test ground for anything that must see the product's real inputs: the testbed's real control plane with
+ * the project's RBAC applied as users apply it, the kube-state-metrics and kubelet stand-in (exporters/) reading that
+ * apiserver, a real node-exporter, and a real Prometheus with deploy/prometheus/prometheus.yml. Used by the browser
+ * e2e suite, the dashboard proof and `npm run sandbox`.
  *
  *   const stack = await startStack({ scrapeIntervalSeconds: 2 });
  *   try { await stack.waitForScrapes(); await query(stack.prometheusUrl, 'count(kube_pod_info)'); } finally { await stack.stop(); }
  *
- * Needs `prometheus` and `prometheus-node-exporter` (Debian packages) on PATH. stop() kills the three process groups
+ * Needs `prometheus` and `prometheus-node-exporter` (Debian packages) on PATH. stop() stops every process it started
  * and removes the temporary directory; it is also run if the test process exits or is interrupted.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { kubeatlasToken } from './kubeatlasAccount';
+import type { KubeApi } from './kubeApi';
+import { startFaultProxy, type RunningFaultProxy } from '../fault-proxy/src/proxy';
+import { startTestbed, type Testbed, type TestbedOptions } from './launcher';
+import { Component, loopbackPort, startComponent, stopComponents, waitUntil } from './processes';
 
 const REPO = path.resolve(__dirname, '../..');
 const SHIPPED_CONFIG = path.join(REPO, 'deploy/prometheus/prometheus.yml');
 /** The metrics listener address the shipped config names; replaced by the stack's own. */
 const SHIPPED_METRICS_URL = 'http://127.0.0.1:16480';
+/** The kwok node the machine's real node-exporter stands for. */
+export const NODE_EXPORTER_NODE = 'kwok-worker-1';
 
-export interface StackOptions {
-  scenario?: string;
+export interface StackOptions extends Pick<TestbedOptions, 'scenario' | 'scale' | 'compactionInterval'> {
   scrapeIntervalSeconds?: number;
-  /** More simulator flags (e.g. ['--scale', 'S']). */
-  simulatorArgs?: string[];
-  /** Where the processes' output goes; default: kept in memory and printed if startup fails. */
+  /** Progress lines; default silent. */
   log?: (line: string) => void;
 }
 
 export interface Stack {
-  /** The simulator's Kubernetes API (HTTPS) and what a client needs to call it. */
+  testbed: Testbed;
+  /**
+   * Where clients reach the cluster: the fault proxy (testbed/fault-proxy/) in front of kube-apiserver, trusted with
+   * the same CA, passing everything through until setFaults() says otherwise. With the CA and the KubeAtlas
+   * ServiceAccount's token (what deploy/kubernetes grants).
+   */
   apiUrl: string;
-  kubeconfigPath: string;
   token: string;
   caPem: string;
+  /** A kubeconfig with the ServiceAccount's token. */
+  kubeconfigPath: string;
   metricsUrl: string;
   nodeExporterUrl: string;
-  /** The simulated node the real node-exporter stands for (its instance label). */
+  /** The kwok node the real node-exporter stands for (its instance label). */
   nodeExporterNode: string;
   prometheusUrl: string;
   /** The Prometheus config actually used (the shipped one, pointed at this stack). */
   prometheusConfigPath: string;
+  /** Replaces the fault proxy's rules (testbed/fault-proxy/README.md); [] clears them. */
+  setFaults(rules: object[]): void;
+  faultProxy: RunningFaultProxy;
+  /** Logs of node-exporter, the exporter and Prometheus (the testbed's own are in testbed.logDir). */
+  logDir: string;
   /** Resolves once Prometheus has discovered and scraped every target and all are up; rejects naming the others. */
   waitForScrapes(timeoutMs?: number): Promise<void>;
-  /** GET a path of the Kubernetes API with the kubeconfig's token, parsed as JSON. */
+  /** GET a path of the Kubernetes API as the ServiceAccount, parsed as JSON. */
   kubeGet<T = unknown>(apiPath: string): Promise<T>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs an instant PromQL query and returns its vector result. */
@@ -75,77 +77,6 @@ export async function query(
   return body.data.result;
 }
 
-const running = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    try {
-      process.kill(-child.pid, signal); // the whole group: tsx runs the simulator in a child node process
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// Last resort when the test process dies without calling stop(): never leave Prometheus or the simulator behind.
-process.once('exit', () => running.forEach((child) => killGroup(child, 'SIGKILL')));
-
-function start(name: string, command: string, args: string[], log: (line: string) => void): ChildProcess {
-  const child = spawn(command, args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  const forward = (data: Buffer) =>
-    data
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .forEach((line) => log(`[${name}] ${line}`));
-  child.stdout!.on('data', forward);
-  child.stderr!.on('data', forward);
-  child.once('exit', (code, signal) => {
-    running.delete(child);
-    log(`[${name}] exited (${signal ?? code})`);
-  });
-  child.once('error', (error) => log(`[${name}] could not start ${command}: ${error.message}`));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  exited: () => string | undefined
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    const dead = exited();
-    if (dead) {
-      throw new Error(`${what}: ${dead}`);
-    }
-    try {
-      const value = await probe();
-      if (value !== undefined) {
-        return value;
-      }
-    } catch (error) {
-      lastError = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs / 1000}s${lastError ? ` (${lastError})` : ''}`);
-}
-
 function commandOnPath(candidates: string[]): string {
   for (const candidate of candidates) {
     for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -159,109 +90,117 @@ function commandOnPath(candidates: string[]): string {
   );
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const output: string[] = [];
-  const log = options.log ?? ((line: string) => output.push(line));
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-stack-'));
-  const children: ChildProcess[] = [];
-  const stop = async () => {
-    await Promise.all(children.map(stopChild));
-    fs.rmSync(tmp, { recursive: true, force: true });
+/** The shipped Prometheus config, pointed at this stack's exporter and scraping every `interval`. */
+function prometheusConfig(metricsUrl: string, interval: string): string {
+  const config = yaml.load(fs.readFileSync(SHIPPED_CONFIG, 'utf8')) as {
+    global: Record<string, string>;
+    scrape_configs: Array<{ http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
   };
-  const exitedChild = () => {
-    const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
-    return dead ? `${dead.spawnargs[0]} exited early (${dead.signalCode ?? dead.exitCode})` : undefined;
+  config.global = {
+    ...config.global,
+    scrape_interval: interval,
+    scrape_timeout: interval,
+    evaluation_interval: interval,
+  };
+  for (const job of config.scrape_configs) {
+    for (const sd of job.http_sd_configs ?? []) {
+      if (!sd.url.startsWith(SHIPPED_METRICS_URL)) {
+        throw new Error(`${SHIPPED_CONFIG}: expected discovery URLs under ${SHIPPED_METRICS_URL}, found ${sd.url}`);
+      }
+      sd.url = metricsUrl + sd.url.slice(SHIPPED_METRICS_URL.length);
+      sd.refresh_interval = interval;
+    }
+  }
+  return yaml.dump(config);
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? (() => undefined);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-stack-'));
+  const logDir = path.join(tmp, 'logs');
+  fs.mkdirSync(logDir);
+  const components: Component[] = [];
+  let testbed: Testbed | undefined;
+  let serviceAccount: KubeApi | undefined;
+  let faultProxy: RunningFaultProxy | undefined;
+  const stop = async () => {
+    serviceAccount?.close();
+    await faultProxy?.close();
+    await stopComponents(components);
+    await testbed?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
   };
 
   try {
-    const [apiPort, metricsPort, nodeExporterPort, prometheusPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
+    testbed = await startTestbed({
+      scenario: options.scenario,
+      scale: options.scale,
+      compactionInterval: options.compactionInterval,
+      log,
+    });
+    const token = await kubeatlasToken(testbed);
+    faultProxy = await startFaultProxy({
+      upstream: testbed.url,
+      upstreamCa: testbed.caCert,
+      ca: { cert: testbed.caCert, key: fs.readFileSync(testbed.caKeyPath, 'utf8') },
+      adminToken: testbed.adminToken,
+    });
+    const proxy = faultProxy;
+    const kubeconfigPath = path.join(tmp, 'kubeatlas.kubeconfig');
+    fs.writeFileSync(kubeconfigPath, testbed.kubeconfig(token, 'kubeatlas'), { mode: 0o600 });
+    const adminKubeconfigPath = path.join(tmp, 'admin.kubeconfig');
+    fs.writeFileSync(adminKubeconfigPath, testbed.kubeconfig(), { mode: 0o600 });
+
+    const [metricsPort, nodeExporterPort, prometheusPort] = [
+      await loopbackPort(),
+      await loopbackPort(),
+      await loopbackPort(),
     ];
     const nodeExporterAddress = `127.0.0.1:${nodeExporterPort}`;
-    const nodeExporterNode = os.hostname();
-    const kubeconfigPath = path.join(tmp, 'kubeconfig.yaml');
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
     const nodeExporterUrl = `http://${nodeExporterAddress}`;
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
 
-    children.push(
-      start(
+    components.push(
+      startComponent(
         'node-exporter',
         commandOnPath(['prometheus-node-exporter', 'node_exporter']),
         [`--web.listen-address=${nodeExporterAddress}`],
-        log
+        logDir
       )
     );
-    children.push(
-      start(
-        'simulator',
+    log('testbed ready; starting node-exporter, the metrics stand-in and Prometheus');
+    // The stand-in reads the cluster as kube-state-metrics does: with its own (here: admin) credentials.
+    components.push(
+      startComponent(
+        'exporter',
         path.join(REPO, 'node_modules/.bin/tsx'),
         [
-          'simulator/src/main.ts',
-          '--scenario',
-          options.scenario ?? 'demo',
+          'exporters/src/main.ts',
+          '--kubeconfig',
+          adminKubeconfigPath,
+          '--host',
+          '127.0.0.1',
           '--port',
-          String(apiPort),
-          '--kubeconfig-out',
-          kubeconfigPath,
-          '--metrics-port',
           String(metricsPort),
           '--node-exporter',
           nodeExporterAddress,
           '--node-exporter-node',
-          nodeExporterNode,
-          ...(options.simulatorArgs ?? []),
+          NODE_EXPORTER_NODE,
         ],
-        log
+        logDir
       )
     );
-
-    const config = yaml.load(fs.readFileSync(SHIPPED_CONFIG, 'utf8')) as {
-      global: Record<string, string>;
-      scrape_configs: Array<{ http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
-    };
-    const interval = `${options.scrapeIntervalSeconds ?? 2}s`;
-    config.global = {
-      ...config.global,
-      scrape_interval: interval,
-      scrape_timeout: interval,
-      evaluation_interval: interval,
-    };
-    for (const job of config.scrape_configs) {
-      for (const sd of job.http_sd_configs ?? []) {
-        if (!sd.url.startsWith(SHIPPED_METRICS_URL)) {
-          throw new Error(`${SHIPPED_CONFIG}: expected discovery URLs under ${SHIPPED_METRICS_URL}, found ${sd.url}`);
-        }
-        sd.url = metricsUrl + sd.url.slice(SHIPPED_METRICS_URL.length);
-        sd.refresh_interval = interval;
-      }
-    }
     const prometheusConfigPath = path.join(tmp, 'prometheus.yml');
-    fs.writeFileSync(prometheusConfigPath, yaml.dump(config));
-
-    await waitFor(
-      'node-exporter',
-      async () => ((await fetch(`${nodeExporterUrl}/metrics`)).ok ? true : undefined),
-      15000,
-      exitedChild
-    );
-    await waitFor(
-      'simulator metrics listener',
-      async () => ((await fetch(`${metricsUrl}/healthz`)).ok ? true : undefined),
-      60000,
-      exitedChild
-    );
-    await waitFor(
-      'simulator kubeconfig',
-      async () => (fs.existsSync(kubeconfigPath) ? true : undefined),
-      30000,
-      exitedChild
-    );
-    children.push(
-      start(
+    fs.writeFileSync(prometheusConfigPath, prometheusConfig(metricsUrl, `${options.scrapeIntervalSeconds ?? 2}s`));
+    const ok = (url: string) => async () => (await fetch(url)).ok;
+    await waitUntil('node-exporter', ok(`${nodeExporterUrl}/metrics`), { timeoutMs: 15000, watch: components });
+    await waitUntil('the metrics stand-in (exporters/) to list every kind', ok(`${metricsUrl}/healthz`), {
+      timeoutMs: 60000,
+      watch: components,
+    });
+    components.push(
+      startComponent(
         'prometheus',
         commandOnPath(['prometheus']),
         [
@@ -269,46 +208,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           `--storage.tsdb.path=${path.join(tmp, 'data')}`,
           `--web.listen-address=127.0.0.1:${prometheusPort}`,
         ],
-        log
+        logDir
       )
     );
-    await waitFor(
-      'prometheus',
-      async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined),
-      30000,
-      exitedChild
-    );
-
-    const kubeconfig = yaml.load(fs.readFileSync(kubeconfigPath, 'utf8')) as {
-      clusters: Array<{ cluster: { server: string; 'certificate-authority-data'?: string } }>;
-      users: Array<{ user: { token: string } }>;
-    };
-    const apiUrl = kubeconfig.clusters[0].cluster.server;
-    const caPem = Buffer.from(kubeconfig.clusters[0].cluster['certificate-authority-data'] ?? '', 'base64').toString();
-    const token = kubeconfig.users[0].user.token;
-
-    const kubeGet = <T>(apiPath: string) =>
-      new Promise<T>((resolve, reject) => {
-        const request = https.get(
-          new URL(apiPath, apiUrl),
-          { ca: caPem, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } },
-          (res) => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (part: string) => (body += part));
-            res.on('end', () =>
-              res.statusCode === 200
-                ? resolve(JSON.parse(body))
-                : reject(new Error(`GET ${apiPath}: HTTP ${res.statusCode} ${body.slice(0, 300)}`))
-            );
-          }
-        );
-        request.on('error', reject);
-      });
+    await waitUntil('prometheus', ok(`${prometheusUrl}/-/ready`), { timeoutMs: 30000, watch: components });
 
     const waitForScrapes = async (timeoutMs = 60000) => {
-      let down = '';
-      await waitFor(
+      let down = 'no targets discovered';
+      await waitUntil(
         'every Prometheus target scraped and up',
         async () => {
           const response = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
@@ -320,34 +227,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             .filter((t) => t.health !== 'up')
             .map((t) => `${t.labels.job} ${t.labels.instance} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`)
             .join('; ');
-          return targets.length && !down ? true : undefined;
+          return targets.length > 0 && !down;
         },
-        timeoutMs,
-        exitedChild
+        { timeoutMs, watch: components }
       ).catch((error: Error) => {
-        throw new Error(`${error.message}${down ? ` — not up: ${down}` : ' — no targets discovered'}`);
+        throw new Error(`${error.message} — not up: ${down || 'no targets discovered'}`);
       });
     };
+    serviceAccount = testbed.api.as(token);
+    const asServiceAccount = serviceAccount;
 
     return {
-      apiUrl,
-      kubeconfigPath,
+      testbed,
+      apiUrl: proxy.url,
       token,
-      caPem,
+      caPem: testbed.caCert,
+      kubeconfigPath,
       metricsUrl,
       nodeExporterUrl,
-      nodeExporterNode,
+      nodeExporterNode: NODE_EXPORTER_NODE,
       prometheusUrl,
       prometheusConfigPath,
+      logDir,
+      setFaults: (rules) => proxy.setFaults(rules),
+      faultProxy: proxy,
       waitForScrapes,
-      kubeGet,
+      kubeGet: (apiPath) => asServiceAccount.get(apiPath),
       stop,
     };
   } catch (error) {
     await stop();
-    if (!options.log) {
-      process.stderr.write(output.slice(-40).join('\n') + '\n');
-    }
     throw error;
   }
 }
