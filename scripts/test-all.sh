@@ -11,13 +11,18 @@ step() {
   "$@"
 }
 
+# On a fresh machine the README's test command does its own set-up: Debian packages (Chromium, Prometheus,
+# node-exporter, kubectl, openssl, Go) and npm packages when node_modules is missing.
+step "system packages" bash scripts/install-system-deps.sh
+# --ignore-scripts: the native tools (swc, esbuild) come as prebuilt optional packages; the only install script that
+# would do work is ttf2woff2's (an icon-font converter under @grafana/ui) compiling C++ for minutes, unused here.
+[ -d node_modules ] || step "npm packages" npm ci --no-audit --no-fund --ignore-scripts
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
-step "unit and integration tests (jest)" npm test --silent
-step "simulator API: kubectl 1.32 and 1.20, client-node" npx tsx simulator/test/kubectl-check.ts
-step "simulator metrics scraped by real Prometheus" npx tsx simulator/test/prometheus-check.ts
+step "testbed binaries: kube-apiserver, controller-manager, scheduler, etcd, kwok (built once, then cached)" bash testbed/build.sh
+step "unit and integration tests (jest; integration on the testbed's real control plane)" npm test --silent
 step "build" npm run --silent build
-step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, simulator stack" npm run --silent e2e
-step "dashboards against real Prometheus (simulator + node-exporter)" npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
+step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, testbed stack" npm run --silent e2e
+step "dashboards against real Prometheus (testbed + metrics stand-in + node-exporter)" npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
 step "package" npm run --silent package
 step "validate (schema, levitate, zip layout, plugincheck2)" npm run --silent validate
