@@ -201,7 +201,7 @@ export async function startSimulator(flags: ParsedFlags): Promise<RunningSimulat
     throw new Error(`--user ${userName}: no token for this user (known: ${auth.userNames().join(', ')})`);
   }
   const faults = new Faults();
-  faults.rules = ((flags.fault as string[] | undefined) ?? []).map(parseFaultFlag);
+  faults.replace(((flags.fault as string[] | undefined) ?? []).map(parseFaultFlag));
 
   const sim = createCluster({
     scenario,

@@ -5,7 +5,9 @@
  * k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go (forbiddenMessage).
  */
 import { Json } from '../cluster/store';
-import { ApiError } from './status';
+import { forbiddenStatus } from '../../../testbed/fault-proxy/src/statuses';
+import type { RequestAttributes } from '../../../testbed/fault-proxy/src/requestInfo';
+import { ApiError, fromStatus } from './status';
 import { readYamlFiles } from './yaml-files';
 
 export interface PolicyRule {
@@ -35,16 +37,7 @@ export interface UserInfo {
   groups: string[];
 }
 
-export interface RequestAttributes {
-  verb: string;
-  /** Resource requests name a resource; others (discovery, /version) a path. */
-  resource?: string;
-  subresource?: string;
-  apiGroup?: string;
-  namespace?: string;
-  name?: string;
-  path: string;
-}
+export type { RequestAttributes };
 
 export interface ServiceAccountRef {
   namespace: string;
@@ -252,27 +245,7 @@ export function ruleAllows(rule: PolicyRule, attrs: RequestAttributes): boolean 
 }
 
 export function forbidden(user: UserInfo, attrs: RequestAttributes): ApiError {
-  if (!attrs.resource) {
-    return new ApiError(
-      403,
-      'Forbidden',
-      `forbidden: User "${user.name}" cannot ${attrs.verb} path "${attrs.path}"`,
-      {}
-    );
-  }
-  const group = attrs.apiGroup ?? '';
-  const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const scope = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
-  const reason = `User "${user.name}" cannot ${attrs.verb} resource "${resource}" in API group "${group}" ${scope}`;
-  const qualified = group ? `${attrs.resource}.${group}` : attrs.resource;
-  const message = attrs.name
-    ? `${qualified} "${attrs.name}" is forbidden: ${reason}`
-    : `${qualified} is forbidden: ${reason}`;
-  return new ApiError(403, 'Forbidden', message, {
-    ...(attrs.name ? { name: attrs.name } : {}),
-    ...(group ? { group } : {}),
-    kind: attrs.resource,
-  });
+  return fromStatus(forbiddenStatus(user.name, attrs));
 }
 
 /** Groups the apiserver's ServiceAccount authenticator gives a ServiceAccount user. */

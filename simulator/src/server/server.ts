@@ -18,6 +18,7 @@ import { PATCH_TYPES } from './patch';
 import { Rbac, UserInfo, RequestAttributes, PolicyRule } from './rbac';
 import { TokenAuthenticator } from './auth';
 import { Faults, FaultRule, faultError, validateFault } from './faults';
+import { resetConnection, sendInvalidJson, sendSlowHeaders, sleep } from '../../../testbed/fault-proxy/src/wire';
 import { logLines, formatLine, lineAt, LogOptions } from './logs';
 import { serveWatch } from './watch';
 import { isProtobuf, decodeReview } from './protobuf';
@@ -226,7 +227,7 @@ async function applyFaults(
         await sleep(rule.ms ?? 1000);
         break;
       case 'reset':
-        req.socket.destroy();
+        resetConnection(req.socket);
         return true;
       case 'truncate':
         // Promise a long body, send half of a JSON document, then drop the connection.
@@ -237,10 +238,10 @@ async function applyFaults(
         setTimeout(() => res.destroy(), 50);
         return true;
       case 'invalid-json':
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"kind":"PodList","items":[{]}<html>');
+        sendInvalidJson(res);
         return true;
       case 'slow-headers':
-        await slowHeaders(res, rule.ms ?? 5000);
+        await sendSlowHeaders(res, rule.ms ?? 5000);
         return true;
       default:
         sendError(req, res, faultError(rule, userName, attributes));
@@ -249,28 +250,6 @@ async function applyFaults(
   }
   return false;
 }
-
-/** Trickles the status line and headers over `ms`, then answers 503: for clients' header-timeout handling. */
-async function slowHeaders(res: ServerResponse, ms: number): Promise<void> {
-  const socket = res.socket!;
-  const body = JSON.stringify(errors.unavailable().toStatus());
-  const lines = [
-    'HTTP/1.1 503 Service Unavailable',
-    'Content-Type: application/json',
-    `Content-Length: ${body.length}`,
-    'Connection: close',
-  ];
-  for (const line of lines) {
-    await sleep(ms / lines.length);
-    if (socket.destroyed) {
-      return;
-    }
-    socket.write(`${line}\r\n`);
-  }
-  socket.end(`\r\n${body}`);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function handleAdmin(
   options: ApiServerOptions,
@@ -297,11 +276,15 @@ async function handleAdmin(
         } catch (error) {
           throw errors.badRequest((error as Error).message);
         }
-        options.faults.rules = req.method === 'PUT' ? rules : [...options.faults.rules, ...rules];
+        if (req.method === 'PUT') {
+          options.faults.replace(rules);
+        } else {
+          options.faults.append(rules);
+        }
         return ok({ rules: options.faults.rules });
       }
       case 'DELETE':
-        options.faults.rules = [];
+        options.faults.clear();
         return ok({ rules: [] });
     }
   }

@@ -1,4 +1,11 @@
 /** metav1.Status error bodies, with the reasons and message formats of the kube-apiserver. */
+import {
+  KubeStatus,
+  tooManyRequestsStatus,
+  unauthorizedStatus,
+  unavailableStatus,
+} from '../../../testbed/fault-proxy/src/statuses';
+
 export interface StatusDetails {
   name?: string;
   group?: string;
@@ -32,6 +39,10 @@ export class ApiError extends Error {
   }
 }
 
+/** The fault proxy's Status (shared wording for 401, 403, 429, 503 and injected faults) as an ApiError. */
+export const fromStatus = (status: KubeStatus) =>
+  new ApiError(status.code, status.reason, status.message, status.details, status.headers);
+
 const qualified = (resource: string, group: string) => (group ? `${resource}.${group}` : resource);
 
 export const errors = {
@@ -62,7 +73,7 @@ export const errors = {
       `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
       { causes: [{ reason: 'UnsupportedMediaType', message: `unsupported media type "${contentType}"` }] }
     ),
-  unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
+  unauthorized: () => fromStatus(unauthorizedStatus()),
   expired: () =>
     new ApiError(
       410,
@@ -70,14 +81,7 @@ export const errors = {
       'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.'
     ),
   gone: (rv: number | string) => new ApiError(410, 'Expired', `too old resource version: ${rv}`),
-  tooManyRequests: (retryAfter: number) =>
-    new ApiError(
-      429,
-      'TooManyRequests',
-      'Too many requests, please try again later.',
-      { retryAfterSeconds: retryAfter },
-      { 'Retry-After': String(retryAfter) }
-    ),
+  tooManyRequests: (retryAfter: number) => fromStatus(tooManyRequestsStatus(retryAfter)),
   internal: (message: string) => new ApiError(500, 'InternalError', `Internal error occurred: ${message}`),
-  unavailable: () => new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
+  unavailable: () => fromStatus(unavailableStatus()),
 };

@@ -1,0 +1,173 @@
+/**
+ * Fault rules: what they say (type, which requests, how often, how many times), how they are checked when a test
+ * sets them, and which of them fire for a request. Shared by the fault proxy and the simulator (`--fault`,
+ * `/__sim/faults`), so a test's rules mean the same against either.
+ */
+export const FAULT_TYPES = [
+  'latency',
+  'error',
+  'unauthorized',
+  'forbidden',
+  'reset',
+  'truncate',
+  'invalid-json',
+  'slow-headers',
+] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+
+export const ERROR_STATUSES = [500, 502, 503, 504, 429];
+
+export interface FaultRule {
+  type: FaultType;
+  /** Regular expression matched against the request path (without query); default every API path. */
+  path?: string;
+  /** Only requests for this resource (plural, e.g. "pods"). */
+  resource?: string;
+  /** Only this HTTP verb (GET, PATCH, …). */
+  method?: string;
+  /** Probability 0–1 that a matching request is hit; default 1. */
+  rate?: number;
+  /** The rule hits this many requests, then expires; default no limit. */
+  count?: number;
+  /** `error`: the HTTP status (500, 502, 503, 504 or 429). */
+  status?: number;
+  /** `error` with 429: the Retry-After seconds. */
+  retryAfter?: number;
+  /** `latency` and `slow-headers`: milliseconds. */
+  ms?: number;
+  /** `forbidden`: the user the message names, where the server cannot tell who the caller is. */
+  user?: string;
+}
+
+const NUMBER_FIELDS = ['rate', 'count', 'status', 'retryAfter', 'ms'] as const;
+const STRING_FIELDS = ['path', 'resource', 'method', 'user'] as const;
+const KNOWN_FIELDS: string[] = ['type', ...NUMBER_FIELDS, ...STRING_FIELDS];
+
+/** Checks a rule from a flag or an admin request; the error names the rule (`source`) and what to change. */
+export function validateFault(rule: unknown, source: string): FaultRule {
+  const r = rule as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null || !FAULT_TYPES.includes(r.type as FaultType)) {
+    throw new Error(`${source}: fault type must be one of ${FAULT_TYPES.join(', ')}`);
+  }
+  const unknown = Object.keys(r).filter((key) => !KNOWN_FIELDS.includes(key));
+  if (unknown.length) {
+    throw new Error(`${source}: unknown field ${unknown.join(', ')}; a rule has ${KNOWN_FIELDS.join(', ')}`);
+  }
+  for (const key of NUMBER_FIELDS) {
+    if (r[key] !== undefined && (typeof r[key] !== 'number' || !Number.isFinite(r[key]))) {
+      throw new Error(`${source}: ${key} must be a number, got ${JSON.stringify(r[key])}`);
+    }
+  }
+  for (const key of STRING_FIELDS) {
+    if (r[key] !== undefined && typeof r[key] !== 'string') {
+      throw new Error(`${source}: ${key} must be a string, got ${JSON.stringify(r[key])}`);
+    }
+  }
+  const valid = r as unknown as FaultRule;
+  if (valid.path !== undefined) {
+    try {
+      new RegExp(valid.path);
+    } catch {
+      throw new Error(`${source}: path "${valid.path}" is not a valid regular expression`);
+    }
+  }
+  if (valid.rate !== undefined && !(valid.rate >= 0 && valid.rate <= 1)) {
+    throw new Error(`${source}: rate must be between 0 and 1`);
+  }
+  if (valid.count !== undefined && !(Number.isInteger(valid.count) && valid.count > 0)) {
+    throw new Error(`${source}: count must be a whole number above 0 (leave it out for no limit)`);
+  }
+  if (valid.type === 'error' && !ERROR_STATUSES.includes(valid.status ?? 500)) {
+    throw new Error(`${source}: status must be 500, 502, 503, 504 or 429`);
+  }
+  return valid;
+}
+
+/** `--fault error:status=503,rate=0.5,path=^/api/v1/pods` → a rule. */
+export function parseFaultFlag(text: string): FaultRule {
+  const [type, options = ''] = text.split(/:(.*)/s);
+  const rule: Record<string, string | number> = { type };
+  for (const pair of options.split(',').filter(Boolean)) {
+    const [key, value] = pair.split(/=(.*)/s);
+    if (value === undefined) {
+      throw new Error(`--fault ${text}: expected key=value, got "${pair}"`);
+    }
+    const numeric = (NUMBER_FIELDS as readonly string[]).includes(key);
+    if (numeric && !Number.isFinite(Number(value))) {
+      throw new Error(`--fault ${text}: ${key} must be a number, got "${value}"`);
+    }
+    rule[key] = numeric ? Number(value) : value;
+  }
+  return validateFault(rule, `--fault ${text}`);
+}
+
+/** What one rule has seen since it was set: requests it matched, and how many of those it hit. */
+export interface RuleStats {
+  rule: FaultRule;
+  matched: number;
+  fired: number;
+  /** A count-limited rule that has used up its count. */
+  expired: boolean;
+}
+
+export interface FaultStats {
+  /** Requests seen since the rules were last replaced or cleared (admin requests not counted). */
+  requests: number;
+  /** Every rule set since then, expired ones included, in the order they were added. */
+  rules: RuleStats[];
+}
+
+/** The rules in force and their counters. Replacing or clearing the rules starts the counters afresh. */
+export class Faults {
+  private entries: RuleStats[] = [];
+  private requests = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** The rules still in force. */
+  get rules(): FaultRule[] {
+    return this.entries.filter((e) => !e.expired).map((e) => e.rule);
+  }
+
+  replace(rules: FaultRule[]): void {
+    this.entries = [];
+    this.requests = 0;
+    this.append(rules);
+  }
+
+  append(rules: FaultRule[]): void {
+    this.entries.push(...rules.map((rule) => ({ rule, matched: 0, fired: 0, expired: false })));
+  }
+
+  clear(): void {
+    this.replace([]);
+  }
+
+  stats(): FaultStats {
+    return { requests: this.requests, rules: this.entries.map((e) => ({ ...e })) };
+  }
+
+  /** Counts the request and returns the rules that fire for it (each rolls its own rate, in the order set). */
+  select(path: string, method: string, resource: string | undefined): FaultRule[] {
+    this.requests++;
+    const fired: FaultRule[] = [];
+    for (const entry of this.entries) {
+      const r = entry.rule;
+      if (
+        entry.expired ||
+        (r.path && !new RegExp(r.path).test(path)) ||
+        (r.resource && r.resource !== resource) ||
+        (r.method && r.method.toUpperCase() !== method)
+      ) {
+        continue;
+      }
+      entry.matched++;
+      if (this.random() < (r.rate ?? 1)) {
+        entry.fired++;
+        entry.expired = r.count !== undefined && entry.fired >= r.count;
+        fired.push(r);
+      }
+    }
+    return fired;
+  }
+}
