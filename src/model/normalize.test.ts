@@ -110,6 +110,20 @@ describe('normalize: pods', () => {
     });
   });
 
+  it('keeps when a ready pod became Ready, and nothing for a pod that is not ready', () => {
+    const withReady = (status: string) =>
+      normalize('Pod', {
+        metadata: { name: 'p' },
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status, lastTransitionTime: '2026-01-01T10:00:09Z', lastProbeTime: null }],
+        },
+      });
+    expect(withReady('True')?.readySince).toBe(t('2026-01-01T10:00:09Z'));
+    expect(withReady('False')?.readySince).toBeUndefined();
+    expect(healthy.readySince).toBeUndefined();
+  });
+
   it('a crash-looping container fails the pod, naming the container, with the last termination', () => {
     expect(crashing.status).toEqual({
       health: Health.Failed,

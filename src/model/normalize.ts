@@ -387,7 +387,8 @@ function pod(raw: Json): PodModel | undefined {
   const phase = str(st.phase);
   const containers = arr(spec.containers).map((c) => containerSummary(c, arr(st.containerStatuses), false));
   const initContainers = arr(spec.initContainers).map((c) => containerSummary(c, arr(st.initContainerStatuses), true));
-  const ready = conditionOf(st, 'Ready')?.status === 'True';
+  const readyCondition = conditionOf(st, 'Ready');
+  const ready = readyCondition?.status === 'True';
   const terminating = str(obj(raw.metadata).deletionTimestamp) !== undefined;
   const b = base('Pod', raw, podStatus(phase, st, containers, initContainers, ready, terminating));
   if (!b) {
@@ -413,6 +414,7 @@ function pod(raw: Json): PodModel | undefined {
     priorityClassName: str(spec.priorityClassName),
     startedAt: time(st.startTime),
     ready,
+    readySince: ready ? time(readyCondition?.lastTransitionTime) : undefined,
     readyContainers: containers.filter((c) => c.ready).length,
     restarts: containers.reduce((sum, c) => sum + c.restarts, 0),
     containers,

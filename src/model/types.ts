@@ -228,6 +228,8 @@ export interface PodModel extends ModelBase<'Pod'> {
   startedAt?: number;
   /** Ready condition true. */
   ready: boolean;
+  /** When a ready pod became Ready (the condition's lastTransitionTime); undefined when not ready or not told. */
+  readySince?: number;
   readyContainers: number;
   /** Sum of app container restarts. */
   restarts: number;
