@@ -1,4 +1,5 @@
 import { demoSnapshot } from './__fixtures__/cluster';
+import { staleEventsSnapshot } from './__fixtures__/staleEvents';
 import { AppMapFilter, selectAppMap } from './appMap';
 import { problemUids, selectProblems } from './problems';
 
@@ -85,5 +86,27 @@ describe('workload usage', () => {
     const shop = selectAppMap(snapshot, NO_FILTER, new Set(), figures).find((n) => n.namespace === 'shop')!;
     expect(shop.workloads.find((w) => w.name === 'web')!.usage).toEqual({ cpu: 0.35, memory: undefined });
     expect(shop.workloads.find((w) => w.name === 'db')!.usage).toEqual({ cpu: undefined, memory: undefined });
+  });
+});
+
+describe('problem marks after stale Warning events', () => {
+  it('leaves healthy workloads unmarked when their pods only carry superseded events', () => {
+    const snapshot = staleEventsSnapshot();
+    const map = selectAppMap(snapshot, NO_FILTER, problemUids(selectProblems(snapshot)));
+    const marks = Object.fromEntries(
+      map.flatMap((n) => n.workloads.map((w) => [`${w.namespace}/${w.kind}/${w.name}`, w.hasProblem]))
+    );
+    expect(marks).toEqual({
+      'payments/Deployment/fraud-detector': true,
+      'shop/Deployment/cart': true,
+      'shop/Deployment/catalog': false,
+      'shop/Deployment/checkout': true,
+      'shop/Deployment/frontend': true,
+      'shop/Deployment/ledger': false,
+      'shop/StatefulSet/redis': false,
+      'shop/Other/Other': false,
+    });
+    const catalog = map.flatMap((n) => n.workloads).find((w) => w.name === 'catalog')!;
+    expect(catalog.replicas).toMatchObject({ desired: 4, ready: 4, available: 4, updated: 4 });
   });
 });

@@ -1,4 +1,5 @@
 import { ClusterSnapshot, Health } from '../model/types';
+import { Problem, selectProblems } from './problems';
 
 export interface OverviewCounts {
   nodes: { ready: number; total: number };
@@ -41,4 +42,18 @@ export function selectOverviewCounts(snapshot: ClusterSnapshot, namespaces: stri
     pods: pods.length,
     workloads: { healthy: workloads.filter((w) => w.status.health === Health.Healthy).length, total: workloads.length },
   };
+}
+
+export interface OverviewProblems {
+  /** The list's rows; the Problems tile shows their number. */
+  problems: Problem[];
+  critical: number;
+}
+
+/** The overview's problems: cluster-scoped ones (nodes) always, namespaced ones in `namespaces` when given. */
+export function selectOverviewProblems(snapshot: ClusterSnapshot, namespaces: string[] = []): OverviewProblems {
+  const all = selectProblems(snapshot);
+  const problems =
+    namespaces.length === 0 ? all : all.filter((p) => !p.object.namespace || namespaces.includes(p.object.namespace));
+  return { problems, critical: problems.filter((p) => p.severity === 'critical').length };
 }

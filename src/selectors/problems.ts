@@ -11,6 +11,7 @@ import {
 } from '../model/types';
 import { refOf } from '../model/snapshot';
 import { formatBytes } from './format';
+import { involvedObject, isSuperseded, lastSeenAt } from './warningEvents';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -127,7 +128,8 @@ function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, n
   }
 
   if (pod.phase === 'Pending' && !pod.terminating) {
-    const event = failedScheduling.get(pod.uid);
+    // A FailedScheduling from before the pod was bound says nothing about why a bound pod still waits.
+    const event = pod.nodeName ? undefined : failedScheduling.get(pod.uid);
     const unschedulable = pod.status.reason === 'Unschedulable' || event !== undefined;
     if (unschedulable) {
       out.push({
@@ -222,8 +224,9 @@ function workloadProblem(w: DeploymentModel | StatefulSetModel | DaemonSetModel)
 }
 
 /**
- * Everything wrong in the cluster, most severe first. Pure: `now` is the snapshot's build time unless given, so
- * the same snapshot always yields the same list.
+ * Everything wrong in the cluster now, most severe first; Warning events whose cause is over are history for the
+ * details drawer, not problems. Pure: `now` is the snapshot's build time unless given, so the same snapshot always
+ * yields the same list.
  */
 export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot.builtAt): Problem[] {
   const problems: Problem[] = [];
@@ -266,26 +269,37 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
     }
   }
 
-  // Warning events not already explained by an entry above, one entry per object and reason.
+  // Warning events still current (not superseded, see ./warningEvents.ts) and not already explained by an entry
+  // above: one entry per object and reason, showing its newest event.
   const explained = new Set(problems.map((p) => p.object.uid));
-  const seen = new Set<string>();
+  const warnings = new Map<string, { event: EventModel; object: ObjectRef; at: number; count: number }>();
   for (const event of snapshot.byKind.Event) {
-    const at = event.lastAt ?? event.firstAt;
+    const at = lastSeenAt(event);
     if (event.type !== 'Warning' || at === undefined || now - at > RECENT_EVENT_MS) {
       continue;
     }
-    const target = event.involvedObject;
-    const key = `${target.uid ?? `${target.kind}/${target.namespace}/${target.name}`}|${event.reason}`;
-    if ((target.uid && explained.has(target.uid)) || seen.has(key)) {
+    const involved = involvedObject(snapshot, event);
+    const object = involved && involved !== 'gone' ? refOf(involved) : event.involvedObject;
+    if ((object.uid && explained.has(object.uid)) || isSuperseded(event, involved)) {
       continue;
     }
-    seen.add(key);
+    const key = `${object.uid ?? `${object.kind}/${object.namespace}/${object.name}`}|${event.reason}`;
+    const previous = warnings.get(key);
+    const newer = !previous || at > previous.at;
+    warnings.set(key, {
+      event: newer ? event : previous.event,
+      object,
+      at: newer ? at : previous.at,
+      count: (previous?.count ?? 0) + event.count,
+    });
+  }
+  for (const { event, object, at, count } of warnings.values()) {
     problems.push({
       severity: 'info',
       type: 'WarningEvent',
-      object: target,
+      object,
       title: event.reason ?? 'Warning event',
-      detail: `${event.message ?? ''}${event.count > 1 ? ` (×${event.count})` : ''}`.trim(),
+      detail: `${event.message ?? ''}${count > 1 ? ` (×${count})` : ''}`.trim(),
       since: at,
     });
   }

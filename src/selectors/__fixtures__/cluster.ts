@@ -2,10 +2,9 @@
  * A small cluster as raw Kubernetes objects, run through the real normalizer and snapshot builder, with one of each
  * problem the demo scenario plants. Times are relative to NOW so "recent" is deterministic.
  */
-import { KINDS } from '../../k8s/kinds';
 import { ListOutcome } from '../../k8s/client';
-import { buildSnapshot } from '../../model/snapshot';
 import { ClusterSnapshot, KindName } from '../../model/types';
+import { snapshotFromRaw } from './apiObjects';
 
 export const NOW = Date.parse('2026-01-10T12:00:00Z');
 const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();
@@ -378,13 +377,5 @@ export function demoRawObjects(): Partial<Record<KindName, unknown[]>> {
 
 /** The snapshot built exactly as the pages build it, optionally with some kinds failing. */
 export function demoSnapshot(failures: Partial<Record<KindName, ListOutcome & { ok: false }>> = {}): ClusterSnapshot {
-  const raw = demoRawObjects();
-  const outcomes: Partial<Record<KindName, ListOutcome>> = {};
-  for (const [kind, items] of Object.entries(raw) as Array<[KindName, unknown[]]>) {
-    outcomes[kind] = failures[kind] ?? {
-      ok: true,
-      result: { kind: KINDS[kind], items: items as never, stats: { requests: 1, pages: 1, retries: 0, restarts: 0 } },
-    };
-  }
-  return buildSnapshot(outcomes, NOW);
+  return snapshotFromRaw(demoRawObjects(), NOW, failures);
 }
