@@ -21,7 +21,8 @@ export function ProblemsList({ problems }: { problems: Problem[] }) {
         <Icon name="check-circle" size="xl" className={styles.okIcon} />
         <div>
           <strong>All good.</strong> No crashing, unschedulable or failing pods, no NotReady nodes, every workload at
-          its desired replicas and no Warning events in the last hour.
+          its desired replicas and no Warning event in the last hour that is still current (the details drawer keeps
+          every event).
         </div>
       </div>
     );

@@ -6,8 +6,7 @@ import { ProblemsList } from '../components/ProblemsList';
 import { CpuMemoryBars } from '../components/UsageBar';
 import { FigureId } from '../prometheus/promql';
 import { clusterTotals, selectNodeUsage } from '../selectors/nodeUsage';
-import { selectOverviewCounts } from '../selectors/overview';
-import { selectProblems } from '../selectors/problems';
+import { selectOverviewCounts, selectOverviewProblems } from '../selectors/overview';
 import { ClusterPage, ClusterView } from './ClusterPage';
 
 const FIGURES: FigureId[] = ['nodeCpuUsage', 'nodeMemoryUsage'];
@@ -24,14 +23,7 @@ function Overview({ snapshot, figures, namespaces }: ClusterView) {
   const styles = useStyles2(getStyles);
   const counts = useMemo(() => selectOverviewCounts(snapshot, namespaces), [snapshot, namespaces]);
   const totals = useMemo(() => clusterTotals(selectNodeUsage(snapshot, figures)), [snapshot, figures]);
-  const problems = useMemo(() => {
-    const all = selectProblems(snapshot);
-    // Cluster-scoped problems (nodes) always show; namespaced ones follow the namespace filter.
-    return namespaces.length === 0
-      ? all
-      : all.filter((p) => !p.object.namespace || namespaces.includes(p.object.namespace));
-  }, [snapshot, namespaces]);
-  const critical = problems.filter((p) => p.severity === 'critical').length;
+  const { problems, critical } = useMemo(() => selectOverviewProblems(snapshot, namespaces), [snapshot, namespaces]);
 
   return (
     <div className={styles.page}>

@@ -3,15 +3,17 @@ import { css } from '@emotion/css';
 import { dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
 import { AnyModel, ClusterSnapshot, EventModel } from '../../model/types';
+import { involvedObject, lastSeenAt } from '../../selectors/warningEvents';
 
-/** Events about one object, newest first: by uid, or by kind/namespace/name when the event carries no uid. */
+/**
+ * Every event about one object, newest first, superseded ones included (they are its history). Matched as the
+ * problems list matches them: by uid, else by kind/namespace/name (kubelets name a Node by its name in the uid).
+ */
 export function objectEvents(snapshot: ClusterSnapshot, model: AnyModel): EventModel[] {
   return snapshot.byKind.Event.filter((e) => {
-    const target = e.involvedObject;
-    return target.uid
-      ? target.uid === model.uid
-      : target.kind === model.kind && target.name === model.name && target.namespace === model.namespace;
-  }).sort((a, b) => (b.lastAt ?? b.firstAt ?? 0) - (a.lastAt ?? a.firstAt ?? 0));
+    const involved = involvedObject(snapshot, e);
+    return involved !== undefined && involved !== 'gone' && involved.uid === model.uid;
+  }).sort((a, b) => (lastSeenAt(b) ?? 0) - (lastSeenAt(a) ?? 0));
 }
 
 export function EventsList({ events }: { events: EventModel[] }) {
