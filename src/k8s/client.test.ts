@@ -264,6 +264,11 @@ describe('error mapping', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.message).toContain('token');
+    // kube-apiserver's RBAC refusal of a request that carried no usable token.
+    const anonymous = 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group ""';
+    const none = await failWith(status(403, 'Forbidden', anonymous)).list('Pod').catch((e) => e);
+    expect(none).toBeInstanceOf(UnauthorizedError);
+    expect(none.message).toContain('No token reached the cluster');
   });
 
   it('a Kubernetes 403 is Forbidden naming the kind, verb, namespace and the rule to add', async () => {
@@ -317,6 +322,9 @@ describe('error mapping', () => {
       .catch((e) => e);
     expect(gone).toBeInstanceOf(NotFoundError);
     expect(gone.message).toContain('Pod default/x does not exist');
+    // An unserved version of a served group: a NotFound Status without details, even for a named object.
+    const unserved = status(404, 'NotFound', 'the server could not find the requested resource', {});
+    await expect(failWith(unserved).get('CronJob', 'x', 'default')).rejects.toBeInstanceOf(ApiMissingError);
   });
 
   it("Grafana's own 404 (unknown datasource) is NotFound, not a missing API", async () => {

@@ -179,6 +179,8 @@ export function isKubernetesStatus(body: unknown): body is KubernetesStatus {
 }
 
 const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
+/** How kube-apiserver's RBAC denial names an unauthenticated caller: `… User "system:anonymous" cannot list …`. */
+const ANONYMOUS_USER = /\bUser "system:anonymous"/;
 const GRAFANA_ROUTE_DENIED = 'plugin proxy route access denied';
 
 const TOKEN_FIX =
@@ -206,6 +208,14 @@ export function errorFromResponse(
     return new UnauthorizedError('The cluster rejected the datasource token.', TOKEN_FIX, where);
   }
   if (status === 403) {
+    if (k8s && ANONYMOUS_USER.test(text)) {
+      // kube-apiserver authorizes a request without a usable token as system:anonymous, and RBAC then refuses it.
+      return new UnauthorizedError(
+        'No token reached the cluster: it treated the request as anonymous (system:anonymous) and refused it.',
+        TOKEN_FIX,
+        where
+      );
+    }
     if (!k8s && text.includes(GRAFANA_ROUTE_DENIED)) {
       return new RouteDeniedError(
         `Grafana refused this ${context.method} for your role.`,
@@ -223,8 +233,9 @@ export function errorFromResponse(
     return forbidden(context, k8s, where);
   }
   if (status === 404) {
-    if (k8s?.reason === 'NotFound' && (k8s.details?.name || context.name)) {
-      const what = `${context.kind?.kind ?? k8s.details?.kind ?? 'Object'} ${context.namespace ? `${context.namespace}/` : ''}${context.name ?? k8s.details?.name}`;
+    // kube-apiserver names a missing object in details; a resource it does not serve is a NotFound with empty details.
+    if (k8s?.reason === 'NotFound' && k8s.details?.name) {
+      const what = `${context.kind?.kind ?? k8s.details.kind ?? 'Object'} ${context.namespace ? `${context.namespace}/` : ''}${context.name ?? k8s.details.name}`;
       return new NotFoundError(`${what} does not exist.`, 'It may have been deleted; refresh the page.', where);
     }
     if (!k8s && typeof body === 'object' && body !== null && text) {
@@ -236,7 +247,7 @@ export function errorFromResponse(
       );
     }
     if (context.kind) {
-      // An unserved group/version answers a plain "404 page not found", not a Status.
+      // An unserved group answers a plain "404 page not found"; an unserved version of a served group, a Status.
       return new ApiMissingError(
         context.kind.group ? `${context.kind.group}/${context.kind.version}` : context.kind.version,
         context.kind.kind,
