@@ -8,7 +8,11 @@ import { parseExposition, Sample } from '../../test/exposition-parser';
 import { KubeStateMetrics, nextCronTime, parseAllowlist } from './ksm';
 import { clusterView } from './view';
 
-const TSV = path.join(__dirname, '../../test/fixtures/kube-state-metrics-v2.20-metrics.tsv');
+// The project's reference table beside the checkout when present (CI has it), else the copy kept for clones without it.
+const SHARED_TSV = path.join(__dirname, '../../../../shared/reference/kube-state-metrics-v2.20-metrics.tsv');
+const TSV = fs.existsSync(SHARED_TSV)
+  ? SHARED_TSV
+  : path.join(__dirname, '../../test/fixtures/kube-state-metrics-v2.20-metrics.tsv');
 const KINDS = [
   'pod',
   'node',

@@ -1,9 +1,10 @@
 /**
- * CI check: real Prometheus scrapes the simulator (demo scenario) and a real node-exporter with the shipped
- * deploy/prometheus/prometheus.yml, and what it stores agrees with the simulator's Kubernetes API.
- * Run: npx tsx simulator/test/prometheus-check.ts   (exit code 0 = every assertion held; prints figures)
+ * CI check: real Prometheus scrapes the metrics stand-in (reading the testbed's real kube-apiserver, demo scenario)
+ * and a real node-exporter with the shipped deploy/prometheus/prometheus.yml, and what it stores agrees with what the
+ * Kubernetes API lists.
+ * Run: npx tsx exporters/test/prometheus-check.ts   (exit code 0 = every assertion held; prints figures)
  */
-import { query, startStack, Stack } from './stack';
+import { query, startStack, type Stack } from '../../testbed/src/stack';
 
 interface List {
   items: Array<{ metadata: { name: string; namespace?: string } }>;
@@ -37,8 +38,7 @@ const scalar = async (stack: Stack, promql: string) =>
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  // No churn: the pod count the API lists must not move between the two reads.
-  const stack = await startStack({ scrapeIntervalSeconds: 2, simulatorArgs: ['--churn', '0'] });
+  const stack = await startStack({ scrapeIntervalSeconds: 2 });
   const stopAndExit = (code: number) => stack.stop().finally(() => process.exit(code));
   process.once('SIGINT', () => stopAndExit(130));
   process.once('SIGTERM', () => stopAndExit(143));
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       `kubelet has a /metrics and a /metrics/cadvisor target per node (${nodes.length} nodes)`
     );
 
-    // The simulator's state is static without --churn, but compare on a fresh scrape anyway.
+    // The demo settles before the stack starts; its pods stay put (crash loops restart containers, not pods).
     const pods = await listAll(stack, '/api/v1/pods');
     const podInfo = await scalar(stack, 'count(kube_pod_info{job="kube-state-metrics"})');
     check(podInfo === pods.length, `count(kube_pod_info) = ${podInfo} equals the ${pods.length} pods the API lists`);
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     );
     check(nodeJoin === 1, 'node-exporter joins kube_node_info on instance = node');
 
-    // Counters move with the simulator's clock between scrapes.
+    // Usage counters are synthesized from each container's start time, so they grow between scrapes.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const cpuRate = await scalar(stack, 'sum(rate(container_cpu_usage_seconds_total{container!=""}[10s]))');
     check(cpuRate > 0, `container CPU counters grow (cluster-wide rate ${cpuRate.toFixed(3)} cores)`);
