@@ -1,96 +1,210 @@
 /**
- * Fixtures for running src/k8s's client against the real simulator, either straight over HTTPS or through the
- * sandbox's emulation of Grafana's datasource proxy (the routes of src/datasource/plugin.json, the datasource of
- * provisioning/datasources/kubeatlas.yaml), the way the browser reaches a cluster.
+ * Fixtures for running src/k8s's client against the testbed's real control plane (testbed/), either straight over
+ * HTTPS or through the sandbox's emulation of Grafana's datasource proxy (the routes of src/datasource/plugin.json, the
+ * datasource of provisioning/datasources/kubeatlas.yaml), the way the browser reaches a cluster. The client
+ * authenticates with the token of the ServiceAccount that deploy/kubernetes/ creates, applied as users apply it, so a
+ * test sees exactly what the manifests grant. Faults come from testbed/fault-proxy/ in front of kube-apiserver.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import yaml from 'js-yaml';
 import { createSandboxServer } from '../../sandbox/server/app';
 import type { OrgRole } from '../../sandbox/server/dsProxy';
 import { loadProvisioning } from '../../sandbox/server/provisioning';
-import { parseFlags, startSimulator, type RunningSimulator } from '../../simulator/src/main';
+import { startFaultProxy, type RunningFaultProxy } from '../../testbed/fault-proxy/src/proxy';
+import { startTestbed, type Testbed, type TestbedOptions } from '../../testbed/src/launcher';
+import { waitUntil } from '../../testbed/src/processes';
 import { K8sClient, type K8sClientOptions } from '../../src/k8s/client';
-import type { HttpFetch, HttpRequest } from '../../src/k8s/http';
+import type { HttpFetch, HttpRequest, HttpResponse } from '../../src/k8s/http';
 import { nodeHttpFetch } from '../../src/k8s/nodeHttp';
 import { directRoutes, grafanaProxyRoutes } from '../../src/k8s/routes';
 
 const REPO = path.resolve(__dirname, '../..');
-export const SERVICE_ACCOUNT = 'system:serviceaccount:kubeatlas:kubeatlas';
+export const READER_MANIFEST = path.join(REPO, 'deploy/kubernetes/kubeatlas-reader.yaml');
+export const OPERATOR_MANIFEST = path.join(REPO, 'deploy/kubernetes/kubeatlas-operator.yaml');
 /** uid of the cluster datasource in provisioning/datasources/kubeatlas.yaml. */
 const DATASOURCE_UID = 'kubeatlas-demo';
+/** Starting etcd, kube-apiserver, the controllers and kwok and settling the demo takes 11-30 s on 2 busy cores. */
+export const TESTBED_TIMEOUT_MS = 180_000;
 
-/**
- * The demo cluster (no metrics listener), frozen in time, authorizing with deploy/kubernetes, handing out the
- * kubeatlas SA's token.
- */
-export function simulator(...extra: string[]): Promise<RunningSimulator> {
-  return startSimulator(
-    parseFlags([
-      ...[
-        '--scenario',
-        'demo',
-        '--port',
-        '0',
-        '--metrics-port',
-        '-1',
-        '--frozen',
-        '--start-time',
-        '2026-01-10T12:00:00Z',
-      ],
-      ...['--user', SERVICE_ACCOUNT, '--rbac', path.join(REPO, 'deploy/kubernetes')],
-      ...extra,
-    ])
-  );
+/** Where a client reaches a cluster and with what it authenticates. */
+export interface Cluster {
+  url: string;
+  caCert: string;
+  token: string;
 }
 
-/** Replaces the simulator's fault rules through its admin endpoint (open to loopback clients). */
-export async function setFaults(sim: RunningSimulator, rules: object[]): Promise<void> {
-  const response = await nodeHttpFetch({ ca: sim.caCert })({
-    method: 'PUT',
-    url: `${sim.url}/__sim/faults`,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(rules),
-    responseType: 'json',
-    signal: new AbortController().signal,
-  });
-  if (response.status !== 200) {
-    throw new Error(`setting faults failed: ${response.status} ${JSON.stringify(response.body)}`);
+/**
+ * Applies RBAC manifests with kubectl, as users do (files, or YAML text through stdin), then waits until the
+ * controller-manager's token controller has filled the ServiceAccount token Secret and returns the token.
+ * Defaults: deploy/kubernetes/kubeatlas-reader.yaml and Secret kubeatlas/kubeatlas-token.
+ */
+export async function applyRbacAndReadToken(
+  testbed: Testbed,
+  options: { files?: string[]; manifestYaml?: string; namespace?: string; secret?: string } = {}
+): Promise<string> {
+  const files = options.files ?? (options.manifestYaml ? [] : [READER_MANIFEST]);
+  testbed.kubectl(
+    ['apply', ...files.flatMap((file) => ['-f', file]), ...(options.manifestYaml ? ['-f', '-'] : [])],
+    options.manifestYaml
+  );
+  const secretPath = `/api/v1/namespaces/${options.namespace ?? 'kubeatlas'}/secrets/${options.secret ?? 'kubeatlas-token'}`;
+  let token = '';
+  await waitUntil(
+    `the token controller to fill ${secretPath}`,
+    async () => {
+      const secret = await testbed.api.get<{ data?: { token?: string } }>(secretPath);
+      token = Buffer.from(secret.data?.token ?? '', 'base64').toString();
+      return token.length > 0 && (await authenticates(testbed, token));
+    },
+    { timeoutMs: 30_000, watch: [] }
+  );
+  return token;
+}
+
+/** kube-apiserver knows the token (it checks a legacy token's Secret in its own informer cache, which may lag). */
+async function authenticates(testbed: Testbed, token: string): Promise<boolean> {
+  const api = testbed.api.as(token);
+  try {
+    const review = await api.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    return review.status === 201;
+  } finally {
+    api.close();
   }
 }
 
-/** How a test client reaches the cluster; `client()` records every HTTP request it sends. */
+/**
+ * deploy/kubernetes/kubeatlas-reader.yaml moved to namespace `namespace` (ClusterRole and binding renamed after it),
+ * with `resource` of `group` taken out of its rules: a second, restricted account next to the real one.
+ */
+export function readerWithout(namespace: string, group: string, resource: string): string {
+  const documents = yaml.loadAll(fs.readFileSync(READER_MANIFEST, 'utf8')) as Array<{
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    rules?: Array<{ apiGroups?: string[]; resources?: string[] }>;
+    roleRef?: { name: string };
+    subjects?: Array<{ namespace?: string }>;
+  }>;
+  for (const doc of documents) {
+    if (doc.kind === 'Namespace') {
+      doc.metadata.name = namespace;
+    } else if (doc.metadata.namespace) {
+      doc.metadata.namespace = namespace;
+    } else {
+      doc.metadata.name = `${doc.metadata.name}-${namespace}`;
+    }
+    for (const rule of doc.rules ?? []) {
+      if (rule.apiGroups?.includes(group)) {
+        rule.resources = rule.resources?.filter((r) => r !== resource);
+      }
+    }
+    if (doc.roleRef) {
+      doc.roleRef.name = `${doc.roleRef.name}-${namespace}`;
+    }
+    doc.subjects?.forEach((subject) => (subject.namespace = namespace));
+  }
+  return documents.map((d) => yaml.dump(d)).join('---\n');
+}
+
+/** One testbed per test file: the real control plane, the project's RBAC, and the fault proxy in front. */
+export interface Ground {
+  testbed: Testbed;
+  /** kube-apiserver itself, with the kubeatlas ServiceAccount's token. */
+  cluster: Cluster;
+  /** The same through the fault proxy (passes everything through until `faults.setFaults`). */
+  faulty: Cluster;
+  faults: RunningFaultProxy;
+  stop(): Promise<void>;
+}
+
+export async function startGround(
+  options: Pick<TestbedOptions, 'compactionInterval' | 'scale'> & { readOnly?: boolean } = {}
+): Promise<Ground> {
+  const testbed = await startTestbed({ scenario: 'demo', ...options });
+  let faults: RunningFaultProxy | undefined;
+  try {
+    const token = await applyRbacAndReadToken(testbed, {
+      files: [READER_MANIFEST, ...(options.readOnly ? [] : [OPERATOR_MANIFEST])],
+    });
+    faults = await startFaultProxy({
+      upstream: testbed.url,
+      upstreamCa: testbed.caCert,
+      ca: { cert: testbed.caCert, key: fs.readFileSync(testbed.caKeyPath, 'utf8') },
+      adminToken: testbed.adminToken,
+    });
+    const proxy = faults;
+    return {
+      testbed,
+      cluster: { url: testbed.url, caCert: testbed.caCert, token },
+      faulty: { url: proxy.url, caCert: proxy.caPem, token },
+      faults: proxy,
+      stop: async () => {
+        await proxy.close();
+        await testbed.stop();
+      },
+    };
+  } catch (error) {
+    await faults?.close();
+    await testbed.stop();
+    throw error;
+  }
+}
+
+/** A request the client sent and what came back (no response: the transport failed). */
+export interface Exchange {
+  request: HttpRequest;
+  response?: HttpResponse;
+}
+
+export interface TestClientOptions extends Partial<K8sClientOptions> {
+  /** Changes each URL before it is sent (and recorded): to ask this cluster what another one would be asked. */
+  rewriteUrl?: (url: string) => string;
+}
+
+/** How a test client reaches the cluster; `client()` records every request it sends and its response. */
 export interface Transport {
   name: string;
-  client(options?: Partial<K8sClientOptions>): { client: K8sClient; requests: HttpRequest[] };
+  client(options?: TestClientOptions): { client: K8sClient; requests: HttpRequest[]; exchanges: Exchange[] };
   close(): Promise<void>;
 }
 
-function recording(base: Omit<K8sClientOptions, 'fetch'> & { fetch: HttpFetch }, options: Partial<K8sClientOptions>) {
+function recording(
+  base: Omit<K8sClientOptions, 'fetch'> & { fetch: HttpFetch },
+  { rewriteUrl, ...options }: TestClientOptions
+) {
+  const exchanges: Exchange[] = [];
   const requests: HttpRequest[] = [];
   const client = new K8sClient({
     ...base,
     ...options,
-    fetch: (request) => {
+    fetch: async (sent) => {
+      const request = rewriteUrl ? { ...sent, url: rewriteUrl(sent.url) } : sent;
+      const exchange: Exchange = { request };
       requests.push(request);
-      return base.fetch(request);
+      exchanges.push(exchange);
+      exchange.response = await base.fetch(request);
+      return exchange.response;
     },
   });
-  return { client, requests };
+  return { client, requests, exchanges };
 }
 
-/** Straight to the API server with the SA token and the simulator's CA. */
-export function direct(sim: RunningSimulator): Transport {
+/** Straight to the API server with the token, verifying its certificate against the cluster's CA. */
+export function direct(cluster: Cluster): Transport {
   return {
     name: 'direct over HTTPS',
     client: (options = {}) =>
       recording(
         {
-          routes: directRoutes(sim.url),
-          headers: { Authorization: `Bearer ${sim.token}` },
-          fetch: nodeHttpFetch({ ca: sim.caCert }),
+          routes: directRoutes(cluster.url),
+          headers: { Authorization: `Bearer ${cluster.token}` },
+          fetch: nodeHttpFetch({ ca: cluster.caCert }),
         },
         options
       ),
@@ -109,7 +223,7 @@ export interface ProxyOptions {
  * Through the sandbox's Grafana datasource proxy. The sandbox reads plugin.json files from a built dist/; the tests
  * give it the source plugin.json files instead (routes and roles are all the proxy reads), so they need no build.
  */
-export async function throughProxy(sim: RunningSimulator, options: ProxyOptions = {}): Promise<Transport> {
+export async function throughProxy(cluster: Cluster, options: ProxyOptions = {}): Promise<Transport> {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-k8s-proxy-'));
   fs.mkdirSync(path.join(dist, 'datasource'));
   for (const [from, to] of [
@@ -121,9 +235,9 @@ export async function throughProxy(sim: RunningSimulator, options: ProxyOptions 
   }
   const provisioning = loadProvisioning(path.join(REPO, 'provisioning'), {
     KUBEATLAS_PROMETHEUS_URL: 'http://127.0.0.1:9',
-    KUBEATLAS_CLUSTER_URL: sim.url,
-    KUBEATLAS_TOKEN: sim.token,
-    KUBEATLAS_CA_CERT: sim.caCert ?? '',
+    KUBEATLAS_CLUSTER_URL: cluster.url,
+    KUBEATLAS_TOKEN: cluster.token,
+    KUBEATLAS_CA_CERT: cluster.caCert,
     ...options.env,
   });
   const server: http.Server = createSandboxServer({

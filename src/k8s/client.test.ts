@@ -266,7 +266,9 @@ describe('error mapping', () => {
     expect(error.message).toContain('token');
     // kube-apiserver's RBAC refusal of a request that carried no usable token.
     const anonymous = 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group ""';
-    const none = await failWith(status(403, 'Forbidden', anonymous)).list('Pod').catch((e) => e);
+    const none = await failWith(status(403, 'Forbidden', anonymous))
+      .list('Pod')
+      .catch((e) => e);
     expect(none).toBeInstanceOf(UnauthorizedError);
     expect(none.message).toContain('No token reached the cluster');
   });
