@@ -1,5 +1,5 @@
 /**
- * The datasource in the sandbox against the simulator and real Prometheus: every Save & test line, a resource table
+ * The datasource in the sandbox against the testbed (real kube-apiserver) and real Prometheus: every Save & test line, a resource table
  * from query(), and a variable query. The connection and failure messages are in datasource.e2e.ts.
  */
 import type { Page } from 'playwright-core';
@@ -22,7 +22,7 @@ async function cellTexts(page: Page, selector: string): Promise<string[]> {
 }
 
 test(
-  'Save & test shows one line per check, all passing against the simulator and its Prometheus',
+  'Save & test shows one line per check, all passing against the real control plane and its Prometheus',
   async (context) => {
     const uid = await createDatasource(context, 'Health lines');
     const page = await context.open(`/connections/datasources/edit/${uid}`, { role: 'Admin' });

@@ -35,11 +35,12 @@ async function createAndOpen(
 }
 
 test(
-  'Save & test passes against the simulator',
+  'Save & test passes against the real control plane (kube-apiserver 1.34)',
   async (context) => {
-    const { page } = await createAndOpen(context, { name: 'Simulator' });
+    const { page } = await createAndOpen(context, { name: 'Testbed' });
     const text = await saveAndTest(page);
     expect(/Connected/.test(text) && !/failed/.test(text), `the health check passes, got: ${text}`);
+    expect(/v1\.34\.\d+/.test(text), `the server's real version is shown, got: ${text}`);
   },
   { cluster: true }
 );

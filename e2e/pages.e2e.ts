@@ -54,7 +54,8 @@ test(
     );
     expectProblem(/type=ImagePull .*(ImagePullBackOff|ErrImagePull).*recommendations/, 'the image pull failure');
     expectProblem(
-      /type=Unschedulable .*fraud-detector.*Insufficient/,
+      // kube-scheduler's own message: the pod asks for a node label (accelerator) that no node has.
+      /type=Unschedulable .*fraud-detector.*0\/5 nodes are available: .*didn't match Pod's node affinity\/selector/,
       'the unschedulable pod with the FailedScheduling message'
     );
     expectProblem(/type=WorkloadUnavailable .*frontend/, 'the deployment with unavailable replicas');
@@ -73,7 +74,7 @@ test(
     const rows = (await collectVirtualRows(page, 'appmap', '[data-testid^="appmap-"]')).join('\n');
     const has = (pattern: RegExp, what: string) => expect(pattern.test(rows), `${what}; got:\n${rows}`);
     has(/testid=appmap-namespace namespace=shop/, 'the shop namespace is a group');
-    has(/kind=Deployment name=frontend .*desired 6 · ready 4 · available 4/, 'frontend shows desired/ready/available');
+    has(/kind=Deployment name=frontend .*desired 2 · ready 0 · available 0/, 'frontend shows desired/ready/available');
     has(
       /kind=Deployment name=frontend .*frontend http 80→http\/TCP/,
       'frontend lists the service that selects it with its ports'
