@@ -5,7 +5,7 @@
  * relists. A kind whose API group the server does not serve (a plain-text 404) stays empty.
  */
 import https from 'node:https';
-import type * as shapes from '../../simulator/src/metrics/shapes';
+import type * as shapes from './shapes';
 
 export interface ApiCredentials {
   server: string;

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { ApiClusterView, type ApiCredentials } from './apiView';
-import { parseAllowlist } from '../../simulator/src/metrics/ksm';
-import { startMetricsServer } from '../../simulator/src/metrics/server';
+import { parseAllowlist } from './ksm';
+import { startMetricsServer } from './server';
 
 export interface ExporterOptions {
   kubeconfig: string;

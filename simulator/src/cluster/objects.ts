@@ -44,28 +44,8 @@ export function ownerRef(owner: KubeObject): OwnerReference {
   };
 }
 
-/** Quantity strings as the apiserver serializes them, and their numeric values. */
-export function parseCpu(quantity: string | undefined): number {
-  if (!quantity) {
-    return 0;
-  }
-  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
-}
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-export function parseBytes(quantity: string | undefined): number {
-  if (!quantity) {
-    return 0;
-  }
-  const match = /^([0-9.]+)([A-Za-z]*)$/.exec(quantity);
-  if (!match) {
-    return NaN;
-  }
-  const unit = match[2];
-  return Number(match[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1);
-}
+/** Numeric values of quantity strings: the grammar lives with the metrics code, which reads any apiserver's. */
+export { parseQuantity as parseCpu, parseQuantity as parseBytes } from '../../../exporters/src/quantity';
 
 /** A short human duration like the apiserver's Table "Age" cells (k8s.io/apimachinery/pkg/util/duration). */
 export function humanDuration(ms: number): string {

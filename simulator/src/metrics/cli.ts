@@ -6,8 +6,8 @@
 import os from 'node:os';
 import { Clock } from '../cluster/simulation';
 import { ClusterStore } from '../cluster/store';
-import { parseAllowlist } from './ksm';
-import { MetricsServer, startMetricsServer } from './server';
+import { parseAllowlist } from '../../../exporters/src/ksm';
+import { MetricsServer, startMetricsServer } from '../../../exporters/src/server';
 import { clusterView } from './view';
 
 /** Default port of the plain-HTTP metrics listener; deploy/prometheus/*.yml and docker-compose.yaml use it. */

@@ -1,7 +1,7 @@
 /** The metrics generators' read-only view of the simulated cluster's store and clock. */
 import { ClusterStore } from '../cluster/store';
 import { Clock } from '../cluster/simulation';
-import * as shapes from './shapes';
+import type * as shapes from '../../../exporters/src/shapes';
 
 export function clusterView(store: ClusterStore, clock: Clock): shapes.ClusterView {
   // Pods grouped by node, rebuilt only when the store changed: 200 per-node scrapes must not scan every pod each.

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 
-const DIR = path.join(__dirname, '../../../deploy/prometheus');
+const DIR = path.join(__dirname, '../../deploy/prometheus');
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(DIR, file), 'utf8'));
 
 describe('shipped Prometheus scrape configs', () => {

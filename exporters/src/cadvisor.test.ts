@@ -2,13 +2,13 @@
  * @jest-environment node
  */
 import zlib from 'node:zlib';
-import { createCluster } from '../cluster';
-import { parseExposition, Sample } from '../../test/exposition-parser';
+import { createCluster } from '../../simulator/src/cluster';
+import { parseExposition, Sample } from '../test/exposition-parser';
 import { writeCadvisor, writeKubelet } from './cadvisor';
 import { startMetricsServer } from './server';
-import { clusterView } from './view';
+import { clusterView } from '../../simulator/src/metrics/view';
 import { Pod } from './shapes';
-import { parseBytes } from '../cluster/objects';
+import { parseQuantity } from './quantity';
 
 const START = Date.parse('2026-03-01T12:00:00Z');
 
@@ -91,7 +91,7 @@ describe('kubelet cAdvisor exposition', () => {
       const pod = pods.find(
         (p) => p.metadata.name === sample.labels.pod && p.metadata.namespace === sample.labels.namespace
       )!;
-      const limit = parseBytes(
+      const limit = parseQuantity(
         pod.spec.containers.find((c: { name: string }) => c.name === sample.labels.container).resources?.limits?.memory
       );
       if (limit) {
@@ -99,7 +99,7 @@ describe('kubelet cAdvisor exposition', () => {
       }
     }
     const oomPod = pods.find((p) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled')!;
-    const oomLimit = parseBytes(oomPod.spec.containers[0].resources.limits.memory);
+    const oomLimit = parseQuantity(oomPod.spec.containers[0].resources.limits.memory);
     const oomMemory = after.find(
       (s) =>
         s.name === 'container_memory_working_set_bytes' &&

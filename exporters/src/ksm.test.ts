@@ -3,16 +3,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createCluster } from '../cluster';
-import { parseExposition, Sample } from '../../test/exposition-parser';
-import { KubeStateMetrics, nextCronTime, parseAllowlist } from './ksm';
-import { clusterView } from './view';
+import { createCluster } from '../../simulator/src/cluster';
+import { parseExposition, Sample } from '../test/exposition-parser';
+import { KubeStateMetrics, parseAllowlist } from './ksm';
+import { nextCronTime } from './ksm/cron';
+import { clusterView } from '../../simulator/src/metrics/view';
 
 // The project's reference table beside the checkout when present (CI has it), else the copy kept for clones without it.
-const SHARED_TSV = path.join(__dirname, '../../../../shared/reference/kube-state-metrics-v2.20-metrics.tsv');
+const SHARED_TSV = path.join(__dirname, '../../../shared/reference/kube-state-metrics-v2.20-metrics.tsv');
 const TSV = fs.existsSync(SHARED_TSV)
   ? SHARED_TSV
-  : path.join(__dirname, '../../test/fixtures/kube-state-metrics-v2.20-metrics.tsv');
+  : path.join(__dirname, '../test/fixtures/kube-state-metrics-v2.20-metrics.tsv');
 const KINDS = [
   'pod',
   'node',

@@ -6,7 +6,7 @@
  * label), filesystem counters on container and pod cgroups (device label), as cAdvisor reports them.
  */
 import { ExpositionWriter, Labels } from './exposition';
-import { parseBytes, parseCpu } from '../cluster/objects';
+import { parseQuantity } from './quantity';
 import { containerUsage, podNetworkUsage } from './usage';
 import { ClusterView, ContainerStatus, Node, Pod } from './shapes';
 
@@ -120,7 +120,7 @@ export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
       }
       const usage = containerUsage(seed, spec, status, run.startMs, run.endMs ?? nowMs, pressure);
       if (run.endMs !== undefined && spec?.resources?.limits?.memory) {
-        usage.memoryWorkingSetBytes = Math.round(parseBytes(String(spec.resources.limits.memory)) * 0.995);
+        usage.memoryWorkingSetBytes = Math.round(parseQuantity(spec.resources.limits.memory) * 0.995);
       }
       const containerId = run.containerId;
       podTotals.memory += usage.memoryWorkingSetBytes;
@@ -156,12 +156,8 @@ export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
   memoryFamily.add(rootLabels, podsMemory + SYSTEM_MEMORY_BYTES);
 
   const capacity = node.status?.capacity ?? {};
-  writer
-    .family('machine_cpu_cores', 'gauge', 'Logical CPU cores of the node.')
-    .add({}, parseCpu(String(capacity.cpu ?? '0')));
-  writer
-    .family('machine_memory_bytes', 'gauge', 'Memory of the node (bytes).')
-    .add({}, parseBytes(String(capacity.memory ?? '0')));
+  writer.family('machine_cpu_cores', 'gauge', 'Logical CPU cores of the node.').add({}, parseQuantity(capacity.cpu));
+  writer.family('machine_memory_bytes', 'gauge', 'Memory of the node (bytes).').add({}, parseQuantity(capacity.memory));
   return writer;
 }
 

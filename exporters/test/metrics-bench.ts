@@ -1,14 +1,14 @@
 /**
  * Benchmark (prints figures, asserts nothing): size and time of a kube-state-metrics scrape and of one node's cAdvisor
  * scrape at a scale preset, generated in-process and fetched over HTTP from the metrics listener (plain and gzip).
- * Run: npx tsx simulator/test/metrics-bench.ts [S|M|L|XL]   (default L)
+ * Run: npx tsx exporters/test/metrics-bench.ts [S|M|L|XL]   (default L)
  */
 import http from 'node:http';
-import { createCluster, ScaleName } from '../src/cluster';
-import { KubeStateMetrics } from '../src/metrics/ksm';
-import { writeCadvisor } from '../src/metrics/cadvisor';
-import { startMetricsServer } from '../src/metrics/server';
-import { clusterView } from '../src/metrics/view';
+import { createCluster, ScaleName } from '../../simulator/src/cluster';
+import { KubeStateMetrics } from '../src/ksm';
+import { writeCadvisor } from '../src/cadvisor';
+import { startMetricsServer } from '../src/server';
+import { clusterView } from '../../simulator/src/metrics/view';
 
 const scale = (process.argv[2] ?? 'L') as ScaleName;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

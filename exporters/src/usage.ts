@@ -4,7 +4,7 @@
  * Rates wobble smoothly around a per-container base; counters are their exact integrals since the container started,
  * so they only grow and restart from zero when the container restarts (a new container ID, as cAdvisor shows it).
  */
-import { parseBytes, parseCpu } from '../cluster/objects';
+import { parseQuantity } from './quantity';
 import { ContainerSpec, ContainerStatus } from './shapes';
 
 /** A stable number in [0, 1) from a string (FNV-1a), so each container gets its own base usage and phase. */
@@ -65,10 +65,10 @@ export function containerUsage(
 ): ContainerUsage {
   const requests = spec?.resources?.requests ?? {};
   const limits = spec?.resources?.limits ?? {};
-  const cpuRequest = parseCpu(requests.cpu as string | undefined);
-  const cpuLimit = parseCpu(limits.cpu as string | undefined);
-  const memoryRequest = parseBytes(requests.memory as string | undefined);
-  const memoryLimit = parseBytes(limits.memory as string | undefined);
+  const cpuRequest = parseQuantity(requests.cpu);
+  const cpuLimit = parseQuantity(limits.cpu);
+  const memoryRequest = parseQuantity(requests.memory);
+  const memoryLimit = parseQuantity(limits.memory);
   const share = 0.15 + 0.7 * unitHash(`${seed}/share`);
 
   let cpuBase = (cpuRequest || 0.05) * share;
