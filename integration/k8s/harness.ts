@@ -40,18 +40,18 @@ export interface Cluster {
 /**
  * Applies RBAC manifests with kubectl, as users do (files, or YAML text through stdin), then waits until the
  * controller-manager's token controller has filled the ServiceAccount token Secret and returns the token.
- * Defaults: deploy/kubernetes/kubeatlas-reader.yaml and Secret kubeatlas/kubeatlas-token.
+ * Defaults: deploy/kubernetes/kubeatlas-reader.yaml, and Secret kubeatlas-token in namespace kubeatlas.
  */
 export async function applyRbacAndReadToken(
   testbed: Testbed,
-  options: { files?: string[]; manifestYaml?: string; namespace?: string; secret?: string } = {}
+  options: { files?: string[]; manifestYaml?: string; namespace?: string } = {}
 ): Promise<string> {
   const files = options.files ?? (options.manifestYaml ? [] : [READER_MANIFEST]);
   testbed.kubectl(
     ['apply', ...files.flatMap((file) => ['-f', file]), ...(options.manifestYaml ? ['-f', '-'] : [])],
     options.manifestYaml
   );
-  const secretPath = `/api/v1/namespaces/${options.namespace ?? 'kubeatlas'}/secrets/${options.secret ?? 'kubeatlas-token'}`;
+  const secretPath = `/api/v1/namespaces/${options.namespace ?? 'kubeatlas'}/secrets/kubeatlas-token`;
   let token = '';
   await waitUntil(
     `the token controller to fill ${secretPath}`,
