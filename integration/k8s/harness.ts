@@ -16,15 +16,15 @@ import type { OrgRole } from '../../sandbox/server/dsProxy';
 import { loadProvisioning } from '../../sandbox/server/provisioning';
 import { startFaultProxy, type RunningFaultProxy } from '../../testbed/fault-proxy/src/proxy';
 import { startTestbed, type Testbed, type TestbedOptions } from '../../testbed/src/launcher';
-import { waitUntil } from '../../testbed/src/processes';
 import { K8sClient, type K8sClientOptions } from '../../src/k8s/client';
 import type { HttpFetch, HttpRequest, HttpResponse } from '../../src/k8s/http';
 import { nodeHttpFetch } from '../../src/k8s/nodeHttp';
 import { directRoutes, grafanaProxyRoutes } from '../../src/k8s/routes';
 
+import { applyRbacAndReadToken, OPERATOR_MANIFEST, READER_MANIFEST } from '../../testbed/src/kubeatlasAccount';
+
+export { applyRbacAndReadToken, OPERATOR_MANIFEST, READER_MANIFEST };
 const REPO = path.resolve(__dirname, '../..');
-export const READER_MANIFEST = path.join(REPO, 'deploy/kubernetes/kubeatlas-reader.yaml');
-export const OPERATOR_MANIFEST = path.join(REPO, 'deploy/kubernetes/kubeatlas-operator.yaml');
 /** uid of the cluster datasource in provisioning/datasources/kubeatlas.yaml. */
 const DATASOURCE_UID = 'kubeatlas-demo';
 /** Starting etcd, kube-apiserver, the controllers and kwok and settling the demo takes 11-30 s on 2 busy cores. */
@@ -35,48 +35,6 @@ export interface Cluster {
   url: string;
   caCert: string;
   token: string;
-}
-
-/**
- * Applies RBAC manifests with kubectl, as users do (files, or YAML text through stdin), then waits until the
- * controller-manager's token controller has filled the ServiceAccount token Secret and returns the token.
- * Defaults: deploy/kubernetes/kubeatlas-reader.yaml, and Secret kubeatlas-token in namespace kubeatlas.
- */
-export async function applyRbacAndReadToken(
-  testbed: Testbed,
-  options: { files?: string[]; manifestYaml?: string; namespace?: string } = {}
-): Promise<string> {
-  const files = options.files ?? (options.manifestYaml ? [] : [READER_MANIFEST]);
-  testbed.kubectl(
-    ['apply', ...files.flatMap((file) => ['-f', file]), ...(options.manifestYaml ? ['-f', '-'] : [])],
-    options.manifestYaml
-  );
-  const secretPath = `/api/v1/namespaces/${options.namespace ?? 'kubeatlas'}/secrets/kubeatlas-token`;
-  let token = '';
-  await waitUntil(
-    `the token controller to fill ${secretPath}`,
-    async () => {
-      const secret = await testbed.api.get<{ data?: { token?: string } }>(secretPath);
-      token = Buffer.from(secret.data?.token ?? '', 'base64').toString();
-      return token.length > 0 && (await authenticates(testbed, token));
-    },
-    { timeoutMs: 30_000, watch: [] }
-  );
-  return token;
-}
-
-/** kube-apiserver knows the token (it checks a legacy token's Secret in its own informer cache, which may lag). */
-async function authenticates(testbed: Testbed, token: string): Promise<boolean> {
-  const api = testbed.api.as(token);
-  try {
-    const review = await api.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'SelfSubjectReview',
-    });
-    return review.status === 201;
-  } finally {
-    api.close();
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { kubeatlasToken } from './kubeatlasAccount';
+import { applyRbacAndReadToken, OPERATOR_MANIFEST, READER_MANIFEST } from './kubeatlasAccount';
 import type { KubeApi } from './kubeApi';
 import { startFaultProxy, type RunningFaultProxy } from '../fault-proxy/src/proxy';
 import { startTestbed, type Testbed, type TestbedOptions } from './launcher';
@@ -138,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       compactionInterval: options.compactionInterval,
       log,
     });
-    const token = await kubeatlasToken(testbed);
+    const token = await applyRbacAndReadToken(testbed, { files: [READER_MANIFEST, OPERATOR_MANIFEST] });
     faultProxy = await startFaultProxy({
       upstream: testbed.url,
       upstreamCa: testbed.caCert,
