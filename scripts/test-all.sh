@@ -21,6 +21,7 @@ step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "testbed binaries: kube-apiserver, controller-manager, scheduler, etcd, kwok (built once, then cached)" bash testbed/build.sh
 step "unit and integration tests (jest; integration on the testbed's real control plane)" npm test --silent
+step "README's Connect a cluster, verbatim, on the testbed" npx tsx scripts/connect-cluster-check.ts
 step "metrics stand-in on the testbed, scraped by real Prometheus" npx tsx exporters/test/prometheus-check.ts
 step "build" npm run --silent build
 step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, testbed stack" npm run --silent e2e
