@@ -14,12 +14,23 @@ step() {
 # On a fresh machine the README's test command does its own set-up: Debian packages (Chromium, Prometheus,
 # node-exporter, kubectl, openssl, Go) and npm packages when node_modules is missing.
 step "system packages" bash scripts/install-system-deps.sh
+# The testbed's binaries take about 10 minutes of both cores to build cold (seconds when cached): the build runs
+# beside the npm install, lint and typecheck, and the suites that need it wait for it.
+build_log=$(mktemp)
+bash testbed/build.sh >"$build_log" 2>&1 &
+build_pid=$!
+testbed_binaries() {
+  local status=0
+  wait "$build_pid" || status=$?
+  cat "$build_log"
+  return "$status"
+}
 # --ignore-scripts: the native tools (swc, esbuild) come as prebuilt optional packages; the only install script that
 # would do work is ttf2woff2's (an icon-font converter under @grafana/ui) compiling C++ for minutes, unused here.
 [ -d node_modules ] || step "npm packages" npm ci --no-audit --no-fund --ignore-scripts
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
-step "testbed binaries: kube-apiserver, controller-manager, scheduler, etcd, kwok (built once, then cached)" bash testbed/build.sh
+step "testbed binaries: kube-apiserver, controller-manager, scheduler, etcd, kwok (built once, then cached)" testbed_binaries
 step "unit and integration tests (jest; integration on the testbed's real control plane)" npm test --silent
 step "README's Connect a cluster, verbatim, on the testbed" npx tsx scripts/connect-cluster-check.ts
 step "metrics stand-in on the testbed, scraped by real Prometheus" npx tsx exporters/test/prometheus-check.ts
