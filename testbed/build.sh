@@ -14,7 +14,7 @@ fail() {
 }
 
 command -v go >/dev/null 2>&1 ||
-  fail "no Go toolchain on PATH. Install Go 1.26 or later (Debian: apt-get install golang-go is too old; use the official tarball or run scripts/install-system-deps.sh), then run again."
+  fail "no Go toolchain on PATH. Run scripts/install-system-deps.sh (it fetches Go 1.26 from the Go module proxy; Debian's golang-go is too old), then run again."
 
 go_version="$(go env GOVERSION)"
 k8s_version="$(cd "$here/go/kubernetes" && go list -m -f '{{.Version}}' k8s.io/kubernetes)" ||

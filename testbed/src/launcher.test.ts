@@ -1,0 +1,106 @@
+/**
+ * @jest-environment node
+ */
+// The launcher's answers to bad input: each names the problem and the fix, and leaves no process behind. These need
+// no Kubernetes binaries: a stand-in bin folder holds scripts named like them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestbed } from './launcher';
+import { loopbackPort } from './processes';
+import { loadScenario } from './scenario';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-launcher-test-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function scenario(name: string, files: Record<string, string>): string {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir);
+  for (const [file, text] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+function processesMentioning(marker: string): string[] {
+  return execFileSync('ps', ['-eo', 'args'])
+    .toString()
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes('ps -eo'));
+}
+
+describe('scenario manifests', () => {
+  it('loads the demo: nodes, namespaces and workloads, every document named', () => {
+    const manifests = loadScenario('demo');
+    expect(manifests.filter((m) => m.kind === 'Node').length).toBe(5);
+    expect(manifests.some((m) => m.kind === 'Deployment' && m.metadata.name === 'checkout')).toBe(true);
+  });
+
+  it('names the file and the document of broken YAML', () => {
+    const dir = scenario('broken-yaml', {
+      'a.yaml': 'kind: Namespace\nmetadata: {name: ok}\napiVersion: v1\n---\nkind: [unclosed\n',
+    });
+    expect(() => loadScenario(dir)).toThrow(/a\.yaml: not valid YAML/);
+  });
+
+  it('names the file, the document and the missing field', () => {
+    const dir = scenario('no-kind', {
+      'b.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: one}\n---\napiVersion: v1\nmetadata: {name: two}\n',
+    });
+    expect(() => loadScenario(dir)).toThrow(/b\.yaml, document 2: "kind" is missing/);
+  });
+
+  it('names an object without a name by its kind', () => {
+    const dir = scenario('no-name', { 'c.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' });
+    expect(() => loadScenario(dir)).toThrow(/c\.yaml, document 1 \(ConfigMap\): metadata\.name is missing/);
+  });
+
+  it('lists the known scenarios for an unknown name', () => {
+    expect(() => loadScenario('no-such-scenario')).toThrow(/unknown scenario "no-such-scenario": pick one of .*demo/);
+  });
+});
+
+describe('the build', () => {
+  it('without Go on PATH, says so and how to get it', () => {
+    const run = () =>
+      execFileSync('bash', [path.join(__dirname, '../build.sh')], {
+        env: { PATH: '/usr/sbin:/sbin:/bin', HOME: tmp },
+        stdio: 'pipe',
+      });
+    expect(run).toThrow(/no Go toolchain on PATH\. Run scripts\/install-system-deps\.sh/);
+  });
+});
+
+describe('ports and components', () => {
+  it('refuses a busy port by number, with how to find what holds it', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      await expect(loopbackPort(port)).rejects.toThrow(new RegExp(`port ${port} on 127.0.0.1 is busy`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reports a component that exits early with the end of its log, and leaves nothing running', async () => {
+    const bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin);
+    const marker = `kubeatlas-test-${process.pid}`;
+    // etcd that prints a reason and dies; the others would wait forever if anything started them.
+    fs.writeFileSync(path.join(bin, 'etcd'), `#!/bin/sh\necho "${marker}: member data is corrupt" >&2\nexit 3\n`, {
+      mode: 0o755,
+    });
+    for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) {
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\nexec sleep 600 # ${marker}\n`, { mode: 0o755 });
+    }
+    await expect(startTestbed({ binDir: bin })).rejects.toThrow(
+      new RegExp(
+        `etcd exited early \\(code 3\\)\\. The end of its log, .*etcd\\.log:\\n${marker}: member data is corrupt`
+      )
+    );
+    expect(processesMentioning(marker)).toEqual([]);
+  });
+});
