@@ -64,9 +64,20 @@ describe('scenario manifests', () => {
 
 describe('the build', () => {
   it('without Go on PATH, says so and how to get it', () => {
+    // A PATH with only what the script runs before it looks for go.
+    const noGo = path.join(tmp, 'no-go-bin');
+    fs.mkdirSync(noGo);
+    for (const tool of ['bash', 'dirname']) {
+      fs.symlinkSync(
+        execFileSync('bash', ['-c', `command -v ${tool}`])
+          .toString()
+          .trim(),
+        path.join(noGo, tool)
+      );
+    }
     const run = () =>
-      execFileSync('bash', [path.join(__dirname, '../build.sh')], {
-        env: { PATH: '/usr/sbin:/sbin:/bin', HOME: tmp },
+      execFileSync(path.join(noGo, 'bash'), [path.join(__dirname, '../build.sh')], {
+        env: { PATH: noGo, HOME: tmp },
         stdio: 'pipe',
       });
     expect(run).toThrow(/no Go toolchain on PATH\. Run scripts\/install-system-deps\.sh/);
