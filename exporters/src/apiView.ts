@@ -1,302 +1,464 @@
 /**
- * The metrics' ClusterView over a real apiserver, kept the way kube-state-metrics keeps its stores: one paged
- * cluster-wide LIST per kind, then a WATCH from the list's resourceVersion (with bookmarks) applying ADDED, MODIFIED
- * and DELETED in place. A dropped stream resumes from the last resourceVersion seen; 410 Gone or an ERROR event
- * relists. A kind whose API group the server does not serve (a plain-text 404) stays empty.
+ * The metrics' ClusterView over a real apiserver, kept as kube-state-metrics keeps its stores (client-go reflectors):
+ * per kind, one paged cluster-wide LIST (limit 500, following `continue`), then a WATCH from the list's
+ * resourceVersion with bookmarks, applying ADDED, MODIFIED and DELETED in place. A stream that drops is watched
+ * again from the last resourceVersion seen (an event's or a bookmark's), with backoff; 410 Gone or an ERROR event
+ * relists. A kind whose API group or version the server does not serve (404) stays empty, with one log line.
  */
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { ApiError, explain, KubeClient, type Collection } from './apiClient';
+import type { ApiCredentials } from './kubeconfig';
 import type * as shapes from './shapes';
 
-export interface ApiCredentials {
-  server: string;
-  ca?: string;
-  token?: string;
-  cert?: string;
-  key?: string;
-}
-
-interface KindSpec {
-  /** Collection path of the cluster-wide LIST. */
+interface KindSpec extends Collection {
+  /** Cluster-wide collection path. */
   path: string;
-  name: string;
 }
 
-const KINDS = {
-  pods: { path: '/api/v1/pods', name: 'pods' },
-  nodes: { path: '/api/v1/nodes', name: 'nodes' },
-  namespaces: { path: '/api/v1/namespaces', name: 'namespaces' },
-  services: { path: '/api/v1/services', name: 'services' },
-  persistentvolumeclaims: { path: '/api/v1/persistentvolumeclaims', name: 'persistentvolumeclaims' },
-  deployments: { path: '/apis/apps/v1/deployments', name: 'deployments' },
-  replicasets: { path: '/apis/apps/v1/replicasets', name: 'replicasets' },
-  statefulsets: { path: '/apis/apps/v1/statefulsets', name: 'statefulsets' },
-  daemonsets: { path: '/apis/apps/v1/daemonsets', name: 'daemonsets' },
-  jobs: { path: '/apis/batch/v1/jobs', name: 'jobs' },
-  cronjobs: { path: '/apis/batch/v1/cronjobs', name: 'cronjobs' },
-  ingresses: { path: '/apis/networking.k8s.io/v1/ingresses', name: 'ingresses' },
-  horizontalpodautoscalers: { path: '/apis/autoscaling/v2/horizontalpodautoscalers', name: 'horizontalpodautoscalers' },
+const core = (resource: string): KindSpec => ({ group: '', resource, path: `/api/v1/${resource}` });
+const grouped = (group: string, version: string, resource: string): KindSpec => ({
+  group,
+  resource,
+  path: `/apis/${group}/${version}/${resource}`,
+});
+
+/** Every kind the ClusterView serves, at the versions kube-state-metrics v2.20 lists. */
+export const KINDS = {
+  pods: core('pods'),
+  nodes: core('nodes'),
+  namespaces: core('namespaces'),
+  services: core('services'),
+  persistentvolumeclaims: core('persistentvolumeclaims'),
+  deployments: grouped('apps', 'v1', 'deployments'),
+  replicasets: grouped('apps', 'v1', 'replicasets'),
+  statefulsets: grouped('apps', 'v1', 'statefulsets'),
+  daemonsets: grouped('apps', 'v1', 'daemonsets'),
+  jobs: grouped('batch', 'v1', 'jobs'),
+  cronjobs: grouped('batch', 'v1', 'cronjobs'),
+  ingresses: grouped('networking.k8s.io', 'v1', 'ingresses'),
+  horizontalpodautoscalers: grouped('autoscaling', 'v2', 'horizontalpodautoscalers'),
 } satisfies Record<string, KindSpec>;
-type KindName = keyof typeof KINDS;
+export type KindName = keyof typeof KINDS;
 
-interface Obj {
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+type StoredObject = shapes.K8sObject & { metadata: { managedFields?: unknown } };
+
+interface ListPage {
+  items: StoredObject[];
+  metadata: { resourceVersion: string; continue?: string };
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string
-  ) {
-    super(`HTTP ${status}: ${body.slice(0, 300)}`);
-  }
+interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: StoredObject & { code?: number; reason?: string; message?: string };
 }
 
-/** What a failed request means for the person running the exporter. */
-export function explain(error: unknown, credentials: ApiCredentials, path: string): string {
-  if (error instanceof HttpError && error.status === 401) {
-    return `${credentials.server} rejected the token (401): put a valid bearer token in the kubeconfig`;
-  }
-  if (error instanceof HttpError && error.status === 403) {
-    const message = /"message":"([^"]*)"/.exec(error.body)?.[1] ?? error.body.slice(0, 200);
-    return `${message}. Grant list and watch on it: a ClusterRole rule {apiGroups, resources, verbs: [list, watch]} bound to this identity (${path})`;
-  }
-  const e = error as NodeJS.ErrnoException;
-  if (/certificate|self.signed|CERT_|UNABLE_TO_VERIFY/i.test(`${e.code} ${e.message}`)) {
-    return `TLS to ${credentials.server} failed (${e.code ?? e.message}): put the cluster's CA in certificate-authority-data`;
-  }
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') {
-    return `${credentials.server} is not reachable (${e.code}): check the kubeconfig's server URL and that the apiserver runs`;
-  }
-  return `${path}: ${e.message}`;
+/** How one kind's store is doing, for /healthz, logs and tests. */
+export interface KindStatus {
+  /** False once the server answered 404 for the kind's collection. */
+  served: boolean;
+  synced: boolean;
+  objects: number;
+  /** Complete LISTs so far (the first one, then one per relist). */
+  lists: number;
+  /** Watch requests so far. */
+  watches: number;
+  /** BOOKMARK events so far: the apiserver sends one about every minute to each watch that allows them. */
+  bookmarks: number;
+  /** The resourceVersion the next watch starts from. */
+  resourceVersion: string;
 }
 
-export class ApiClusterView implements shapes.ClusterView {
-  private readonly agent: https.Agent;
-  private readonly stores = new Map<KindName, Map<string, Obj>>();
-  private readonly requests = new Set<{ destroy(): void }>();
+export interface ViewOptions {
+  log?: (line: string) => void;
+  /** Server-side watch timeout; client-go picks 5–10 minutes at random, as here by default. */
+  watchTimeoutSeconds?: number;
+  /** First retry delay after a failure, doubled per consecutive failure up to 30 s. */
+  backoffMs?: number;
+}
+
+const PAGE_SIZE = 500;
+const LIST_IDLE_TIMEOUT_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const objectKey = (object: StoredObject) =>
+  object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
+
+/** The result of one watch request. */
+type WatchOutcome =
+  | { kind: 'ended'; events: number } // the server closed the stream cleanly (timeoutSeconds)
+  | { kind: 'relist'; why: string } // 410 Gone or an ERROR event
+  | { kind: 'failed'; error: unknown }; // refused, dropped or malformed
+
+/** One kind's store, filled by LIST and kept current by WATCH. */
+class Reflector {
+  store = new Map<string, StoredObject>();
+  readonly status: KindStatus = {
+    served: true,
+    synced: false,
+    objects: 0,
+    lists: 0,
+    watches: 0,
+    bookmarks: 0,
+    resourceVersion: '',
+  };
   private closed = false;
-  private podsByNodeVersion = -1;
-  private version = 0;
-  private podsByNode = new Map<string, shapes.Pod[]>();
+  private wake: (() => void) | undefined;
 
   constructor(
-    private readonly credentials: ApiCredentials,
-    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)
-  ) {
-    this.agent = new https.Agent({ ca: credentials.ca, cert: credentials.cert, key: credentials.key, keepAlive: true });
+    readonly name: KindName,
+    private readonly client: KubeClient,
+    private readonly options: Required<ViewOptions>,
+    /** Called after each change of the store: the object before and after (undefined when absent). */
+    private readonly onChange: (before: StoredObject | undefined, after: StoredObject | undefined) => void,
+    private readonly onReplace: () => void
+  ) {}
+
+  private get spec(): KindSpec {
+    return KINDS[this.name];
   }
 
-  /** Lists every kind once (resolving when all are in), then keeps each up to date with a watch. */
-  async start(): Promise<void> {
-    await Promise.all(
-      (Object.keys(KINDS) as KindName[]).map(async (kind) => {
-        const resourceVersion = await this.relist(kind);
-        if (resourceVersion !== undefined) {
-          void this.watchLoop(kind, resourceVersion);
+  /** The first LIST: retries what can pass, throws what cannot (with the fix), resolves once listed or absent. */
+  async sync(): Promise<void> {
+    for (let failures = 1; !this.closed; failures++) {
+      try {
+        await this.list();
+        return;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          this.status.served = false;
+          this.status.synced = true;
+          this.options.log(
+            `exporter: ${this.spec.path} is not served by ${this.client.credentials.server} (404 ${error.detail}); ${this.name} stay empty`
+          );
+          return;
         }
-      })
-    );
+        const { message, fatal } = explain(error, this.client.credentials, this.spec);
+        if (fatal) {
+          throw new Error(`exporter: listing ${this.name} failed: ${message}`);
+        }
+        const delay = this.backoff(failures, error);
+        this.options.log(`exporter: listing ${this.name}: ${message}; trying again in ${seconds(delay)}`);
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** After sync: watch, resume, relist, until closed. */
+  async run(): Promise<void> {
+    let failures = 0;
+    while (!this.closed && this.status.served) {
+      const outcome = await this.watch();
+      if (this.closed) {
+        return;
+      }
+      if (outcome.kind === 'ended' && outcome.events > 0) {
+        failures = 0;
+        continue;
+      }
+      if (outcome.kind === 'relist') {
+        this.options.log(`exporter: watch of ${this.name}: ${outcome.why}; listing again`);
+        await this.relist();
+        failures = 0;
+        continue;
+      }
+      failures++;
+      const why =
+        outcome.kind === 'ended'
+          ? 'the stream ended without an event'
+          : explain(outcome.error, this.client.credentials, this.spec).message;
+      const delay = this.backoff(failures, outcome.kind === 'failed' ? outcome.error : undefined);
+      this.options.log(
+        `exporter: watch of ${this.name} from resourceVersion ${this.status.resourceVersion}: ${why}; watching again in ${seconds(delay)}`
+      );
+      await this.sleep(delay);
+    }
   }
 
   close(): void {
     this.closed = true;
-    this.requests.forEach((request) => request.destroy());
-    this.agent.destroy();
+    this.wake?.();
   }
 
-  private headers(): Record<string, string> {
-    return {
-      Accept: 'application/json',
-      ...(this.credentials.token ? { Authorization: `Bearer ${this.credentials.token}` } : {}),
-    };
-  }
-
-  private get(path: string): Promise<{ items: Obj[]; metadata: { resourceVersion: string; continue?: string } }> {
-    return new Promise((resolve, reject) => {
-      const request = https.get(
-        new URL(path, this.credentials.server),
-        { agent: this.agent, headers: this.headers() },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => {
-            this.requests.delete(request);
-            if (res.statusCode !== 200) {
-              return reject(new HttpError(res.statusCode ?? 0, body));
-            }
-            try {
-              resolve(JSON.parse(body));
-            } catch (error) {
-              reject(error);
-            }
-          });
+  /** Lists until it works; the store keeps serving the objects it has meanwhile. */
+  private async relist(): Promise<void> {
+    for (let failures = 1; !this.closed; failures++) {
+      try {
+        await this.list();
+        return;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          this.status.served = false;
+          this.replace(new Map());
+          this.options.log(`exporter: ${this.spec.path} is no longer served (404); ${this.name} stay empty`);
+          return;
         }
-      );
-      this.requests.add(request);
-      request.on('error', (error) => {
-        this.requests.delete(request);
-        reject(error);
-      });
-    });
+        const delay = this.backoff(failures, error);
+        const { message } = explain(error, this.client.credentials, this.spec);
+        this.options.log(`exporter: listing ${this.name} again: ${message}; trying again in ${seconds(delay)}`);
+        await this.sleep(delay);
+      }
+    }
   }
 
-  /** Paged LIST into a fresh store; undefined when the server does not serve the kind. */
-  private async relist(kind: KindName): Promise<string | undefined> {
-    const spec = KINDS[kind];
-    const store = new Map<string, Obj>();
+  /** One complete paged LIST into a fresh store, swapped in at the end so scrapes never see half a list. */
+  private async list(): Promise<void> {
+    const store = new Map<string, StoredObject>();
     let token: string | undefined;
     let resourceVersion = '';
     do {
-      const path = `${spec.path}?limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-      let page;
+      const query = `limit=${PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+      let page: ListPage;
       try {
-        page = await this.get(path);
+        page = await this.client.getJson<ListPage>(`${this.spec.path}?${query}`, LIST_IDLE_TIMEOUT_MS);
       } catch (error) {
-        if (error instanceof HttpError && error.status === 404) {
-          this.log(`exporter: ${spec.path} is not served by this apiserver (404): ${kind} stays empty`);
-          this.stores.set(kind, store);
-          return undefined;
-        }
-        if (error instanceof HttpError && error.status === 410 && token) {
-          token = undefined; // the continue token expired: start the list over
+        if (error instanceof ApiError && error.status === 410 && token) {
+          // The continue token expired (etcd compacted past the list's snapshot): start the list over.
+          this.options.log(`exporter: listing ${this.name}: continue token expired (410); starting over`);
           store.clear();
+          token = undefined;
           continue;
         }
-        throw new Error(`exporter: listing ${kind} failed: ${explain(error, this.credentials, spec.path)}`);
+        throw error;
       }
-      for (const item of page.items) {
-        store.set(key(item), item);
+      for (const item of page.items ?? []) {
+        store.set(objectKey(item), slim(item));
       }
-      token = page.metadata.continue || undefined;
-      resourceVersion = page.metadata.resourceVersion;
-    } while (token);
-    this.stores.set(kind, store);
-    this.version++;
-    return resourceVersion;
+      token = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? '';
+    } while (token && !this.closed);
+    this.replace(store);
+    this.status.resourceVersion = resourceVersion;
+    this.status.lists++;
+    this.status.synced = true;
   }
 
-  private async watchLoop(kind: KindName, from: string): Promise<void> {
-    let resourceVersion = from;
-    let failures = 0;
-    while (!this.closed) {
-      try {
-        const outcome = await this.watch(kind, resourceVersion, (rv) => {
-          resourceVersion = rv;
-          failures = 0;
-        });
-        if (outcome === 'relist') {
-          resourceVersion = (await this.relist(kind)) ?? resourceVersion;
-        }
-      } catch (error) {
-        if (this.closed) {
-          return;
-        }
-        failures++;
-        this.log(
-          `exporter: watch of ${kind} dropped (${explain(error, this.credentials, KINDS[kind].path)}); resuming`
-        );
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30000, 250 * 2 ** failures)));
+  private replace(store: Map<string, StoredObject>): void {
+    this.store = store;
+    this.status.objects = store.size;
+    this.onReplace();
+  }
+
+  private async watch(): Promise<WatchOutcome> {
+    const timeout = this.options.watchTimeoutSeconds;
+    const path =
+      `${this.spec.path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=${timeout}` +
+      `&resourceVersion=${encodeURIComponent(this.status.resourceVersion)}`;
+    this.status.watches++;
+    let response: IncomingMessage;
+    try {
+      // Silence beyond the server's own timeout means the connection is gone without a word.
+      response = await this.client.open(path, (timeout + 30) * 1000);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 410) {
+        return { kind: 'relist', why: `resourceVersion ${this.status.resourceVersion} is gone (410 ${error.detail})` };
       }
+      return { kind: 'failed', error };
     }
-  }
-
-  /** One watch stream; resolves 'relist' on 410 or an ERROR event, 'resume' when the server ends the stream. */
-  private watch(kind: KindName, resourceVersion: string, seen: (rv: string) => void): Promise<'relist' | 'resume'> {
-    const spec = KINDS[kind];
-    const path = `${spec.path}?watch=1&allowWatchBookmarks=true&timeoutSeconds=300&resourceVersion=${encodeURIComponent(resourceVersion)}`;
-    return new Promise((resolve, reject) => {
-      const request = https.get(
-        new URL(path, this.credentials.server),
-        { agent: this.agent, headers: this.headers() },
-        (res) => {
-          if (res.statusCode === 410) {
-            res.resume();
-            return resolve('relist');
+    return new Promise((resolve) => {
+      let buffer = '';
+      let events = 0;
+      let outcome: WatchOutcome | undefined;
+      const finish = (result: WatchOutcome) => {
+        outcome ??= result;
+        response.destroy();
+      };
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let newline: number;
+        while (!outcome && (newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (!line.trim()) {
+            continue;
           }
-          if (res.statusCode !== 200) {
-            let body = '';
-            res.on('data', (chunk) => (body += chunk));
-            res.on('end', () => reject(new HttpError(res.statusCode ?? 0, body)));
+          let event: WatchEvent;
+          try {
+            event = JSON.parse(line) as WatchEvent;
+          } catch {
+            finish({ kind: 'failed', error: new Error(`a watch event is not JSON: ${line.slice(0, 80)}…`) });
             return;
           }
-          let buffer = '';
-          let outcome: 'relist' | 'resume' = 'resume';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            buffer += chunk;
-            let newline: number;
-            while ((newline = buffer.indexOf('\n')) >= 0) {
-              const line = buffer.slice(0, newline);
-              buffer = buffer.slice(newline + 1);
-              if (!line.trim()) {
-                continue;
-              }
-              const event = JSON.parse(line) as { type: string; object: Obj };
-              if (event.type === 'ERROR') {
-                outcome = 'relist';
-                request.destroy();
-                return;
-              }
-              this.apply(kind, event.type, event.object);
-              seen(event.object.metadata.resourceVersion ?? resourceVersion);
-            }
-          });
-          res.on('end', () => resolve(outcome));
-          res.on('close', () => resolve(outcome));
+          if (event.type === 'ERROR') {
+            const status = event.object ?? {};
+            finish({
+              kind: 'relist',
+              why: `ERROR event ${status.code ?? ''} ${status.reason ?? ''}: ${status.message ?? ''}`,
+            });
+            return;
+          }
+          events++;
+          this.apply(event);
         }
+      });
+      response.on('error', () => undefined); // a reset: 'close' below says how the stream ended
+      response.on('close', () =>
+        resolve(
+          outcome ??
+            (response.complete
+              ? { kind: 'ended', events }
+              : { kind: 'failed', error: new Error('the stream was cut off (connection dropped)') })
+        )
       );
-      this.requests.add(request);
-      request.on('close', () => this.requests.delete(request));
-      request.on('error', (error) => (this.closed ? resolve('resume') : reject(error)));
     });
   }
 
-  private apply(kind: KindName, type: string, object: Obj): void {
-    const store = this.stores.get(kind)!;
-    if (type === 'ADDED' || type === 'MODIFIED') {
-      store.set(key(object), object);
-    } else if (type === 'DELETED') {
-      store.delete(key(object));
-    } else {
-      return; // BOOKMARK: only its resourceVersion matters
+  private apply(event: WatchEvent): void {
+    const object = event.object;
+    const resourceVersion = object?.metadata?.resourceVersion;
+    if (resourceVersion) {
+      this.status.resourceVersion = resourceVersion;
     }
-    this.version++;
+    if (event.type === 'BOOKMARK') {
+      this.status.bookmarks++;
+      return; // a bookmark only moves the resourceVersion
+    }
+    if (!object?.metadata?.name) {
+      return;
+    }
+    const key = objectKey(object);
+    const before = this.store.get(key);
+    if (event.type === 'DELETED') {
+      this.store.delete(key);
+      this.status.objects = this.store.size;
+      this.onChange(before, undefined);
+    } else if (event.type === 'ADDED' || event.type === 'MODIFIED') {
+      const after = slim(object);
+      this.store.set(key, after);
+      this.status.objects = this.store.size;
+      this.onChange(before, after);
+    }
   }
 
-  private list<T>(kind: KindName): T[] {
-    return [...(this.stores.get(kind)?.values() ?? [])] as unknown as T[];
+  private backoff(failures: number, error: unknown): number {
+    const retryAfterMs = error instanceof ApiError && error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : 0;
+    return Math.max(retryAfterMs, Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (failures - 1)));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/** managedFields are most of an object's bytes and no metric reads them (kube-state-metrics drops them too). */
+function slim(object: StoredObject): StoredObject {
+  delete object.metadata.managedFields;
+  return object;
+}
+
+export class ApiClusterView implements shapes.ClusterView {
+  private readonly client: KubeClient;
+  private readonly reflectors: Map<KindName, Reflector>;
+  /** Pods per node, kept with every pod change: one kubelet scrape per node must not scan every pod. */
+  private podsByNode = new Map<string, Map<string, shapes.Pod>>();
+
+  constructor(credentials: ApiCredentials, options: ViewOptions = {}) {
+    const settings: Required<ViewOptions> = {
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? Math.round(300 * (1 + Math.random())),
+      backoffMs: options.backoffMs ?? 500,
+    };
+    this.client = new KubeClient(credentials);
+    this.reflectors = new Map(
+      (Object.keys(KINDS) as KindName[]).map((name) => [
+        name,
+        new Reflector(
+          name,
+          this.client,
+          settings,
+          name === 'pods' ? (before, after) => this.indexPod(before, after) : () => undefined,
+          name === 'pods' ? () => this.reindexPods() : () => undefined
+        ),
+      ])
+    );
+  }
+
+  /**
+   * Lists every kind (resolving once all are in) and then keeps each current with its watch. Rejects, closing the
+   * view, on the first failure that retrying cannot fix.
+   */
+  async start(): Promise<void> {
+    try {
+      await Promise.all([...this.reflectors.values()].map((reflector) => reflector.sync()));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    for (const reflector of this.reflectors.values()) {
+      void reflector.run();
+    }
+  }
+
+  /** undefined once every kind is listed, else what the view still waits for. */
+  unsynced(): string | undefined {
+    const waiting = [...this.reflectors.values()].filter((r) => !r.status.synced).map((r) => r.name);
+    return waiting.length
+      ? `waiting for the first LIST of ${waiting.join(', ')} (${this.reflectors.size - waiting.length} of ${this.reflectors.size} kinds listed)`
+      : undefined;
+  }
+
+  status(): Record<KindName, KindStatus> {
+    return Object.fromEntries([...this.reflectors].map(([name, r]) => [name, { ...r.status }])) as Record<
+      KindName,
+      KindStatus
+    >;
+  }
+
+  close(): void {
+    this.reflectors.forEach((reflector) => reflector.close());
+    this.client.close();
+  }
+
+  private indexPod(before: StoredObject | undefined, after: StoredObject | undefined): void {
+    const previousNode = (before as shapes.Pod | undefined)?.spec?.nodeName;
+    if (before && previousNode) {
+      this.podsByNode.get(previousNode)?.delete(objectKey(before));
+    }
+    const node = (after as shapes.Pod | undefined)?.spec?.nodeName;
+    if (after && node) {
+      let onNode = this.podsByNode.get(node);
+      if (!onNode) {
+        onNode = new Map();
+        this.podsByNode.set(node, onNode);
+      }
+      onNode.set(objectKey(after), after as shapes.Pod);
+    }
+  }
+
+  private reindexPods(): void {
+    this.podsByNode = new Map();
+    for (const pod of this.reflectors.get('pods')!.store.values()) {
+      this.indexPod(undefined, pod);
+    }
+  }
+
+  private objects<T>(kind: KindName): Iterable<T> {
+    return this.reflectors.get(kind)!.store.values() as Iterable<unknown> as Iterable<T>;
   }
 
   nowMs = () => Date.now();
-  pods = () => this.list<shapes.Pod>('pods');
-  podsOnNode(node: string): Iterable<shapes.Pod> {
-    if (this.podsByNodeVersion !== this.version) {
-      this.podsByNode = new Map();
-      for (const pod of this.pods()) {
-        const name = pod.spec?.nodeName;
-        if (name) {
-          this.podsByNode.set(name, [...(this.podsByNode.get(name) ?? []), pod]);
-        }
-      }
-      this.podsByNodeVersion = this.version;
-    }
-    return this.podsByNode.get(node) ?? [];
-  }
-  node = (name: string) => this.stores.get('nodes')?.get(name) as unknown as shapes.Node | undefined;
-  nodes = () => this.list<shapes.Node>('nodes');
-  deployments = () => this.list<shapes.Deployment>('deployments');
-  replicaSets = () => this.list<shapes.ReplicaSet>('replicasets');
-  statefulSets = () => this.list<shapes.StatefulSet>('statefulsets');
-  daemonSets = () => this.list<shapes.DaemonSet>('daemonsets');
-  jobs = () => this.list<shapes.Job>('jobs');
-  cronJobs = () => this.list<shapes.CronJob>('cronjobs');
-  namespaces = () => this.list<shapes.Namespace>('namespaces');
-  services = () => this.list<shapes.Service>('services');
-  ingresses = () => this.list<shapes.Ingress>('ingresses');
-  horizontalPodAutoscalers = () => this.list<shapes.HorizontalPodAutoscaler>('horizontalpodautoscalers');
-  persistentVolumeClaims = () => this.list<shapes.PersistentVolumeClaim>('persistentvolumeclaims');
+  pods = () => this.objects<shapes.Pod>('pods');
+  podsOnNode = (node: string): Iterable<shapes.Pod> => this.podsByNode.get(node)?.values() ?? [];
+  node = (name: string) => this.reflectors.get('nodes')!.store.get(name) as unknown as shapes.Node | undefined;
+  nodes = () => this.objects<shapes.Node>('nodes');
+  deployments = () => this.objects<shapes.Deployment>('deployments');
+  replicaSets = () => this.objects<shapes.ReplicaSet>('replicasets');
+  statefulSets = () => this.objects<shapes.StatefulSet>('statefulsets');
+  daemonSets = () => this.objects<shapes.DaemonSet>('daemonsets');
+  jobs = () => this.objects<shapes.Job>('jobs');
+  cronJobs = () => this.objects<shapes.CronJob>('cronjobs');
+  namespaces = () => this.objects<shapes.Namespace>('namespaces');
+  services = () => this.objects<shapes.Service>('services');
+  ingresses = () => this.objects<shapes.Ingress>('ingresses');
+  horizontalPodAutoscalers = () => this.objects<shapes.HorizontalPodAutoscaler>('horizontalpodautoscalers');
+  persistentVolumeClaims = () => this.objects<shapes.PersistentVolumeClaim>('persistentvolumeclaims');
 }
-
-const key = (object: Obj) =>
-  object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;

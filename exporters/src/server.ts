@@ -17,8 +17,13 @@ export interface MetricsServerOptions {
   /** 0 picks a free port. */
   port: number;
   ksm: KsmOptions;
-  /** A real node-exporter (host:port as Prometheus reaches it) that stands for one simulated node. */
+  /** A real node-exporter (host:port as Prometheus reaches it) that stands for one node of the cluster. */
   nodeExporter?: { target: string; node: string };
+  /**
+   * undefined once the view has the whole cluster, else why not yet: until then every path answers 503 with that
+   * reason, so /healthz is what a caller waits on and Prometheus never stores a half-listed cluster.
+   */
+  unsynced?: () => string | undefined;
 }
 
 export interface MetricsServer {
@@ -29,20 +34,28 @@ export interface MetricsServer {
 
 const NODE_PATH = /^\/nodes\/([^/]+)\/metrics(\/cadvisor)?$/;
 
+/** Refuses a --node-exporter-node that names no node of the cluster (its series would join nothing). */
+export function checkNodeExporterNode(view: ClusterView, node: string): void {
+  if (!view.node(node)) {
+    const names = [...view.nodes()].slice(0, 5).map((n) => n.metadata.name);
+    throw new Error(`--node-exporter-node: the cluster has no node "${node}"; pick one of: ${names.join(', ')}`);
+  }
+}
+
 export async function startMetricsServer(view: ClusterView, options: MetricsServerOptions): Promise<MetricsServer> {
-  if (options.nodeExporter && !view.node(options.nodeExporter.node)) {
-    throw new Error(
-      `--node-exporter-node: the scenario has no node "${options.nodeExporter.node}"; pick one of: ${[...view.nodes()]
-        .slice(0, 5)
-        .map((n) => n.metadata.name)
-        .join(', ')}`
-    );
+  // A view still listing is checked by its owner once it has the nodes.
+  if (options.nodeExporter && !options.unsynced?.()) {
+    checkNodeExporterNode(view, options.nodeExporter.node);
   }
   const ksm = new KubeStateMetrics(options.ksm);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://metrics');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return text(res, 405, 'only GET is served here\n');
+    }
+    const unsynced = options.unsynced?.();
+    if (unsynced) {
+      return text(res, 503, `not ready: ${unsynced}\n`);
     }
     if (url.pathname === '/metrics') {
       return exposition(req, res, ksm.write(view));
@@ -51,7 +64,7 @@ export async function startMetricsServer(view: ClusterView, options: MetricsServ
     if (nodePath) {
       const node = view.node(decodeURIComponent(nodePath[1]));
       if (!node) {
-        return text(res, 404, `no node "${decodeURIComponent(nodePath[1])}" in the simulated cluster\n`);
+        return text(res, 404, `no node "${decodeURIComponent(nodePath[1])}" in the cluster\n`);
       }
       return exposition(req, res, nodePath[2] ? writeCadvisor(view, node) : writeKubelet(view, node));
     }
@@ -85,7 +98,7 @@ interface TargetGroup {
   labels: Record<string, string>;
 }
 
-/** Targets for one job. The simulator's own address is the one Prometheus used to reach it (the Host header). */
+/** Targets for one job. The listener's own address is the one Prometheus used to reach it (the Host header). */
 function discovery(
   job: string,
   view: ClusterView,
@@ -131,7 +144,7 @@ function exposition(req: http.IncomingMessage, res: http.ServerResponse, writer:
     (out as zlib.Gzip).pipe(res);
   }
   let index = 0;
-  // Respect back-pressure so a slow scraper does not make the simulator buffer the whole exposition twice.
+  // Respect back-pressure so a slow scraper does not make the listener buffer the whole exposition twice.
   const pump = () => {
     while (index < chunks.length) {
       if (!out.write(chunks[index++])) {

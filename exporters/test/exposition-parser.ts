@@ -1,6 +1,7 @@
 /**
  * A strict reader of Prometheus text exposition for tests: it rejects samples before their family's TYPE, families
- * split into several groups and malformed label sets, so the simulator's output is checked, not just tokenized.
+ * split into several groups, malformed label sets and a series given twice (Prometheus fails such a scrape), so the
+ * exporter's output is checked, not just tokenized.
  */
 export interface Sample {
   name: string;
@@ -20,6 +21,7 @@ export function parseExposition(text: string): ParsedExposition {
   const samples: Sample[] = [];
   const types = new Map<string, string>();
   const closed = new Set<string>();
+  const series = new Set<string>();
   let current = '';
   for (const [index, line] of text.split('\n').entries()) {
     if (line === '') {
@@ -51,6 +53,10 @@ export function parseExposition(text: string): ParsedExposition {
     }
     const labels: Record<string, string> = {};
     const body = match[2] ?? '';
+    if (series.has(`${name}{${body}}`)) {
+      throw new Error(`series given twice, ${where}`);
+    }
+    series.add(`${name}{${body}}`);
     LABEL.lastIndex = 0;
     while (LABEL.lastIndex < body.length) {
       const label = LABEL.exec(body);
