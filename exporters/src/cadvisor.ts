@@ -7,7 +7,7 @@
  */
 import { ExpositionWriter, Labels } from './exposition';
 import { parseQuantity } from './quantity';
-import { containerUsage, podNetworkUsage } from './usage';
+import { containerUsage, hash32, podNetworkUsage } from './usage';
 import { ClusterView, ContainerStatus, Node, Pod } from './shapes';
 
 const ROOT_DEVICE = '/dev/vda';
@@ -39,19 +39,36 @@ function memoryPressure(node: Node): boolean {
  * killed cgroup) so that memory panels show what killed the container, as users expect from the crash-looping pod.
  */
 function currentOrKilledRun(
+  pod: Pod,
   status: ContainerStatus
 ): { startMs: number; endMs?: number; containerId: string } | undefined {
-  const strip = (id: string) => id.replace(/^[a-z]+:\/\//, '');
+  // kwok leaves container IDs out of some states (crash loops); a run still needs a stable cgroup name.
+  const containerId = (id: string | undefined) =>
+    id ? id.replace(/^[a-z]+:\/\//, '') : runId(`${pod.metadata.uid}/${status.name}/${status.restartCount}`);
   const running = status.state?.running;
-  if (running?.startedAt && status.containerID) {
-    return { startMs: Date.parse(running.startedAt), containerId: strip(status.containerID) };
+  if (running?.startedAt) {
+    return { startMs: Date.parse(running.startedAt), containerId: containerId(status.containerID) };
   }
   const killed = status.lastState?.terminated;
-  const id = killed?.containerID ?? status.containerID;
-  if (status.state?.waiting && killed?.reason === 'OOMKilled' && killed.startedAt && killed.finishedAt && id) {
-    return { startMs: Date.parse(killed.startedAt), endMs: Date.parse(killed.finishedAt), containerId: strip(id) };
+  if (status.state?.waiting && killed?.reason === 'OOMKilled' && killed.startedAt && killed.finishedAt) {
+    return {
+      startMs: Date.parse(killed.startedAt),
+      endMs: Date.parse(killed.finishedAt),
+      containerId: containerId(killed.containerID ?? status.containerID),
+    };
   }
   return undefined;
+}
+
+/** 64 hex digits, as containerd's container IDs, chained from the run's identity. */
+function runId(seed: string): string {
+  let word = hash32(seed);
+  let id = '';
+  for (let i = 0; i < 8; i++) {
+    id += word.toString(16).padStart(8, '0');
+    word = hash32(`${id}/${seed}`);
+  }
+  return id;
 }
 
 export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
@@ -114,7 +131,7 @@ export function writeCadvisor(view: ClusterView, node: Node): ExpositionWriter {
       podTotals.cpu += sincePodStart.cpuSecondsTotal;
       podTotals.reads += sincePodStart.fsReadBytesTotal;
       podTotals.writes += sincePodStart.fsWriteBytesTotal;
-      const run = currentOrKilledRun(status);
+      const run = currentOrKilledRun(pod, status);
       if (!run) {
         continue; // a waiting container (back-off, image pull) has no cgroup
       }

@@ -1,20 +1,25 @@
 /**
- * Deterministic resource usage for simulated containers: a pure function of the object identity and the cluster
- * clock, so every scrape agrees with the API objects without the simulator keeping any per-container state.
+ * Deterministic resource usage for containers that run nothing (kwok's, the simulator's): a pure function of the
+ * object identity and the clock, so every scrape agrees with the API objects without any per-container state.
  * Rates wobble smoothly around a per-container base; counters are their exact integrals since the container started,
  * so they only grow and restart from zero when the container restarts (a new container ID, as cAdvisor shows it).
  */
 import { parseQuantity } from './quantity';
 import { ContainerSpec, ContainerStatus } from './shapes';
 
-/** A stable number in [0, 1) from a string (FNV-1a), so each container gets its own base usage and phase. */
-export function unitHash(text: string): number {
+/** A stable unsigned 32-bit number from a string (FNV-1a). */
+export function hash32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) / 4294967296;
+  return hash >>> 0;
+}
+
+/** A stable number in [0, 1) from a string, so each container gets its own base usage and phase. */
+export function unitHash(text: string): number {
+  return hash32(text) / 4294967296;
 }
 
 const WOBBLE = 0.25;
