@@ -2,7 +2,7 @@
  * @jest-environment node
  */
 // Static checks of the bundled dashboards: what Grafana needs to load them anywhere, and what broke KubeGraf's.
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import path from 'path';
 import { defaultDashboard } from '@grafana/schema';
 
@@ -52,8 +52,13 @@ const LEGACY_NAMES: Array<[RegExp, string]> = [
   [/\bnode_(boot_)?time\b(?!_)/, 'node-exporter < 0.16 node_time / node_boot_time'],
 ];
 
+// The project's reference table beside the checkout when present, else the copy kept for clones without it.
+const SHARED_KSM_TABLE = path.resolve(SRC, '../../shared/reference/kube-state-metrics-v2.20-metrics.tsv');
+const KSM_TABLE = existsSync(SHARED_KSM_TABLE)
+  ? SHARED_KSM_TABLE
+  : path.resolve(SRC, '../exporters/test/fixtures/kube-state-metrics-v2.20-metrics.tsv');
 const ksmMetrics = new Set(
-  readFileSync(path.resolve(SRC, '../simulator/test/fixtures/kube-state-metrics-v2.20-metrics.tsv'), 'utf8')
+  readFileSync(KSM_TABLE, 'utf8')
     .split('\n')
     .slice(1)
     .map((line) => line.split('\t')[0])
