@@ -14,7 +14,8 @@ import yaml from 'js-yaml';
 import { createSandboxServer } from '../../sandbox/server/app';
 import type { OrgRole } from '../../sandbox/server/dsProxy';
 import { loadProvisioning } from '../../sandbox/server/provisioning';
-import { startFaultProxy, type RunningFaultProxy } from '../../testbed/fault-proxy/src/proxy';
+import type { RunningFaultProxy } from '../../testbed/fault-proxy/src/proxy';
+import { startFaultProxyFor } from '../../testbed/src/faultProxy';
 import { startTestbed, type Testbed, type TestbedOptions } from '../../testbed/src/launcher';
 import { K8sClient, type K8sClientOptions } from '../../src/k8s/client';
 import type { HttpFetch, HttpRequest, HttpResponse } from '../../src/k8s/http';
@@ -90,12 +91,7 @@ export async function startGround(
     const token = await applyRbacAndReadToken(testbed, {
       files: [READER_MANIFEST, ...(options.readOnly ? [] : [OPERATOR_MANIFEST])],
     });
-    faults = await startFaultProxy({
-      upstream: testbed.url,
-      upstreamCa: testbed.caCert,
-      ca: { cert: testbed.caCert, key: fs.readFileSync(testbed.caKeyPath, 'utf8') },
-      adminToken: testbed.adminToken,
-    });
+    faults = await startFaultProxyFor(testbed);
     const proxy = faults;
     return {
       testbed,

@@ -16,7 +16,8 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { applyRbacAndReadToken, OPERATOR_MANIFEST, READER_MANIFEST } from './kubeatlasAccount';
 import type { KubeApi } from './kubeApi';
-import { startFaultProxy, type RunningFaultProxy } from '../fault-proxy/src/proxy';
+import type { RunningFaultProxy } from '../fault-proxy/src/proxy';
+import { startFaultProxyFor } from './faultProxy';
 import { startTestbed, type Testbed, type TestbedOptions } from './launcher';
 import { Component, loopbackPort, startComponent, stopComponents, waitUntil } from './processes';
 
@@ -139,12 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log,
     });
     const token = await applyRbacAndReadToken(testbed, { files: [READER_MANIFEST, OPERATOR_MANIFEST] });
-    faultProxy = await startFaultProxy({
-      upstream: testbed.url,
-      upstreamCa: testbed.caCert,
-      ca: { cert: testbed.caCert, key: fs.readFileSync(testbed.caKeyPath, 'utf8') },
-      adminToken: testbed.adminToken,
-    });
+    faultProxy = await startFaultProxyFor(testbed);
     const proxy = faultProxy;
     const kubeconfigPath = path.join(tmp, 'kubeatlas.kubeconfig');
     fs.writeFileSync(kubeconfigPath, testbed.kubeconfig(token, 'kubeatlas'), { mode: 0o600 });
