@@ -33,6 +33,7 @@ export type K8sErrorCode =
   | 'Unavailable'
   | 'Expired'
   | 'BadResponse'
+  | 'Rejected'
   | 'Cancelled';
 
 /** What the client was doing when the error happened; used to name the kind, verb and namespace in messages. */
@@ -82,9 +83,20 @@ export class TlsError extends K8sError {
   readonly code = 'Tls';
 }
 
-/** The cluster rejected the bearer token (401, or Grafana's 400 "Authentication to data source failed"). */
+/**
+ * The cluster rejected the bearer token (401, or Grafana's 400 "Authentication to data source failed"), or no token
+ * reached it at all (`anonymous`: kube-apiserver then acts as system:anonymous and RBAC answers 403).
+ */
 export class UnauthorizedError extends K8sError {
   readonly code = 'Unauthorized';
+  constructor(
+    summary: string,
+    fix: string,
+    context?: { status?: number; url?: string },
+    readonly anonymous = false
+  ) {
+    super(summary, fix, context);
+  }
 }
 
 /** An RBAC rule the token does not have. */
@@ -115,20 +127,41 @@ export class NotFoundError extends K8sError {
   readonly code = 'NotFound';
 }
 
-/** The cluster does not serve the API group/version this kind needs (e.g. batch/v1 CronJob before Kubernetes 1.21). */
+/**
+ * The cluster does not serve the API group/version this kind needs (e.g. batch/v1 CronJob before Kubernetes 1.21).
+ * `groupServed` is false when the whole group is missing: kube-apiserver then answers a plain-text "404 page not
+ * found", while an unserved version or resource of a served group gets a NotFound Status.
+ */
 export class ApiMissingError extends K8sError {
   readonly code = 'ApiMissing';
   constructor(
     readonly groupVersion: string,
     readonly kind: string | undefined,
-    context?: { status?: number; url?: string }
+    context?: { status?: number; url?: string },
+    readonly groupServed = true
   ) {
+    const group = groupVersion.includes('/') ? groupVersion.split('/')[0] : '';
+    const needed = `The cluster does not serve ${groupVersion}${kind ? ` (needed for ${kind})` : ''}`;
     super(
-      `The cluster does not serve ${groupVersion}${kind ? ` (needed for ${kind})` : ''}.`,
-      'Upgrade the cluster to a version that serves it; pages that need it stay empty meanwhile.',
+      groupServed || !group ? `${needed}.` : `${needed}: API group ${group} is not served at all.`,
+      groupServed || !group
+        ? 'Upgrade the cluster to a version that serves it; pages that need it stay empty meanwhile.'
+        : isBuiltInGroup(group)
+          ? `${group} is built into Kubernetes: upgrade the cluster, or turn the group on in kube-apiserver ` +
+            `(--runtime-config=${groupVersion}=true). Pages that need it stay empty meanwhile.`
+          : `${group} comes from a CustomResourceDefinition: install the operator or CRDs that provide it ` +
+            `(kubectl get crd | grep ${group} lists none now).`,
       context
     );
   }
+}
+
+/**
+ * Kubernetes reserves group names without a dot and those under k8s.io for its own APIs; any other group (e.g.
+ * monitoring.coreos.com) is added to a cluster by a CustomResourceDefinition or an aggregated API.
+ */
+function isBuiltInGroup(group: string): boolean {
+  return !group.includes('.') || group === 'k8s.io' || group.endsWith('.k8s.io');
 }
 
 export class TimeoutError extends K8sError {
@@ -148,6 +181,23 @@ export class ExpiredError extends K8sError {
 /** A response the client cannot use: not JSON, not the expected shape, or an unexpected status. */
 export class BadResponseError extends K8sError {
   readonly code = 'BadResponse';
+}
+
+/**
+ * The API server refused the request itself, with a Status naming why: 400 BadRequest (a malformed label selector,
+ * a container pods/log cannot read), 409 Conflict (the object changed meanwhile), 422 Invalid (a value or an
+ * admission policy refused the change). `reason` is the Status reason.
+ */
+export class RejectedError extends K8sError {
+  readonly code = 'Rejected';
+  constructor(
+    readonly reason: string,
+    summary: string,
+    fix: string,
+    context?: { status?: number; url?: string }
+  ) {
+    super(summary, fix, context);
+  }
 }
 
 /** The caller aborted the request (navigation, refresh). Pages ignore it. */
@@ -183,9 +233,11 @@ const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
 const ANONYMOUS_USER = /\bUser "system:anonymous"/;
 const GRAFANA_ROUTE_DENIED = 'plugin proxy route access denied';
 
-const TOKEN_FIX =
-  'Paste a valid service-account token in the datasource settings (kubectl -n kubeatlas get secret kubeatlas-token ' +
-  "-o jsonpath='{.data.token}' | base64 -d) and check it has not expired or been deleted.";
+const READ_TOKEN = "kubectl -n kubeatlas get secret kubeatlas-token -o jsonpath='{.data.token}' | base64 -d";
+const TOKEN_FIX = `Paste a valid service-account token in the datasource settings (${READ_TOKEN}) and check it has not expired or been deleted.`;
+const NO_TOKEN_FIX =
+  'The datasource sends no token, or an empty one: set Authentication → Bearer token in the datasource settings ' +
+  `to the service account's token (${READ_TOKEN}) and save. This is not a missing RBAC rule.`;
 const REACH_FIX =
   "Check the cluster URL in the datasource settings and that Grafana's server can reach it (DNS, firewall, port).";
 const TLS_FIX =
@@ -212,8 +264,9 @@ export function errorFromResponse(
       // kube-apiserver authorizes a request without a usable token as system:anonymous, and RBAC then refuses it.
       return new UnauthorizedError(
         'No token reached the cluster: it treated the request as anonymous (system:anonymous) and refused it.',
-        TOKEN_FIX,
-        where
+        NO_TOKEN_FIX,
+        where,
+        true
       );
     }
     if (!k8s && text.includes(GRAFANA_ROUTE_DENIED)) {
@@ -246,19 +299,27 @@ export function errorFromResponse(
         where
       );
     }
+    // An unserved group answers a plain "404 page not found"; an unserved version of a served group, a Status.
     if (context.kind) {
-      // An unserved group answers a plain "404 page not found"; an unserved version of a served group, a Status.
       return new ApiMissingError(
         context.kind.group ? `${context.kind.group}/${context.kind.version}` : context.kind.version,
         context.kind.kind,
-        where
+        where,
+        Boolean(k8s)
       );
+    }
+    const discovered = /^\/apis\/([^/]+)\/([^/]+)\/?$/.exec(context.path ?? '');
+    if (discovered) {
+      return new ApiMissingError(`${discovered[1]}/${discovered[2]}`, undefined, where, Boolean(k8s));
     }
     return new NotFoundError(
       `Nothing at ${context.url}${detail}.`,
       'Check the cluster URL (it must be the API server root) and the datasource routes.',
       where
     );
+  }
+  if (k8s && (status === 400 || status === 409 || status === 422)) {
+    return rejected(context, k8s, where);
   }
   if (status === 410) {
     return new ExpiredError(
@@ -357,6 +418,65 @@ function forbidden(
     context.verb,
     context.namespace,
     ruleFor(context.kind.group, plural, context.verb),
+    where
+  );
+}
+
+/** 400, 409 and 422 Status answers: what the cluster refused, in the words of the request the user made. */
+function rejected(
+  context: RequestContext,
+  status: KubernetesStatus,
+  where: { status: number; url: string }
+): RejectedError {
+  const reason = status.reason ?? String(where.status);
+  const message = truncate(status.message ?? reason);
+  const object = context.name
+    ? `${context.kind?.kind ?? 'the object'} ${context.namespace ? `${context.namespace}/` : ''}${context.name}`
+    : describeTarget(context);
+  if (reason === 'Conflict') {
+    return new RejectedError(
+      reason,
+      `${object} changed while KubeAtlas was changing it (409 Conflict: ${message}).`,
+      'Refresh the page and try again.',
+      where
+    );
+  }
+  if (reason === 'Invalid' || where.status === 422) {
+    return new RejectedError(
+      reason,
+      `The cluster refused the change to ${object}: ${message}.`,
+      'Correct the value the message names. If it names a policy (ValidatingAdmissionPolicy, admission webhook), ' +
+        "the cluster's admins set it: ask them.",
+      where
+    );
+  }
+  const query = new URL(context.url, 'http://relative').searchParams;
+  const selector = /field label|field selector|fieldSelector/i.test(message)
+    ? ['field selector', query.get('fieldSelector')]
+    : ['label selector', query.get('labelSelector')];
+  if (context.verb === 'list' && selector[1]) {
+    return new RejectedError(
+      reason,
+      `The cluster cannot use the ${selector[0]} "${selector[1]}" to list ${describeTarget(context)}: ${message}.`,
+      selector[0] === 'label selector'
+        ? 'Correct the label selector in the query: key=value, key!=value, key in (a,b), key notin (a,b), key, !key, joined by commas.'
+        : 'Use a field this kind can be selected by (metadata.name, metadata.namespace; for pods also spec.nodeName and status.phase).',
+      where
+    );
+  }
+  if (context.subresource === 'log') {
+    return new RejectedError(
+      reason,
+      `The cluster cannot return this log of ${object}: ${message}.`,
+      'The container may not have started yet, have another name after a rollout, or (for the previous log) never ' +
+        'have restarted: refresh the pod and pick the container again.',
+      where
+    );
+  }
+  return new RejectedError(
+    reason,
+    `The cluster refused ${context.verb} ${describeTarget(context)} as a bad request: ${message}.`,
+    'This cluster does not accept what KubeAtlas sent: report it with this message and the Kubernetes version.',
     where
   );
 }
