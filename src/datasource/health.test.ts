@@ -1,8 +1,10 @@
 import { errorFromNetwork, errorFromResponse, type RequestContext } from '../k8s/errors';
 import { KINDS } from '../k8s/kinds';
 import { permissionKey, READER_PERMISSIONS } from '../k8s/rbac';
+import recorded from '../k8s/__fixtures__/kube-apiserver-1.34.json';
 import {
   accessAttributes,
+  describeVersion,
   evaluateApis,
   evaluateConnection,
   evaluatePrometheus,
@@ -116,6 +118,50 @@ describe('evaluateConnection', () => {
   it('fails the token when the review was refused as unauthenticated', () => {
     const steps = byTitle(evaluateConnection(https, { ok: true, value: { gitVersion: 'v1.31.2' } }, false));
     expect(steps.Token).toMatchObject({ status: 'fail', detail: expect.stringContaining('anonymous') });
+    expect(steps.Token.fix).toContain('Set Authentication → Bearer token');
+    expect(steps.Token.fix).toContain('No RBAC rule is missing.');
+  });
+
+  it('names the empty token, not a rejected one, when even /version is refused as anonymous', () => {
+    // Recorded after deleting ClusterRoleBinding system:public-info-viewer, as hardened clusters do.
+    const { status, body } = recorded.responses.anonymousVersionWithoutPublicInfo;
+    const steps = byTitle(evaluateConnection(https, grafanaAnswer(status, body), undefined));
+    expect(steps['Kubernetes API']).toMatchObject({ status: 'pass', detail: expect.stringContaining('as anonymous') });
+    expect(steps.Token).toMatchObject({
+      status: 'fail',
+      detail: 'The cluster treats the datasource as anonymous: no bearer token reached it.',
+      fix: expect.stringContaining('Set Authentication → Bearer token'),
+    });
+  });
+});
+
+describe('describeVersion', () => {
+  it("prints a release's gitVersion as it is", () => {
+    expect(describeVersion(recorded.responses.version.body)).toBe('v1.34.2');
+    expect(describeVersion({ gitVersion: 'v1.30.4-eks-a737599', major: '1', minor: '30+' })).toBe(
+      'v1.30.4-eks-a737599'
+    );
+    expect(describeVersion({ gitVersion: 'v1.29.3+k3s1' })).toBe('v1.29.3+k3s1');
+  });
+
+  it("prints major.minor for a build without version stamps, without git's $Format placeholder", () => {
+    const unstamped = recorded.responses.unstampedVersion.body;
+    expect(unstamped.gitVersion).toBe('v0.0.0-master+$Format:%H$');
+    expect(describeVersion(unstamped)).toBe('1.34 (a build without a release version, gitVersion v0.0.0-master)');
+    const steps = byTitle(evaluateConnection(https, { ok: true, value: unstamped }, true));
+    expect(steps['Kubernetes API'].detail).toBe(
+      'Reached Kubernetes 1.34 (a build without a release version, gitVersion v0.0.0-master) (linux/amd64) at https://10.0.0.1:6443.'
+    );
+  });
+
+  it('falls back to the emulated version, then says the version is unknown', () => {
+    expect(describeVersion({ gitVersion: '', major: '', minor: '', emulationMajor: '1', emulationMinor: '33' })).toBe(
+      '1.33 (a build without a release version)'
+    );
+    expect(describeVersion({ gitVersion: 'devel', major: '', minor: '' })).toBe(
+      'of unknown version (/version says gitVersion "devel")'
+    );
+    expect(describeVersion({ gitVersion: '' })).toBe('of unknown version (/version says no gitVersion)');
   });
 });
 

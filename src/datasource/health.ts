@@ -8,7 +8,7 @@
  * for the cluster's 401, 400 "Unable to load TLS certificate" when the configured PEM blocks do not parse.
  */
 import type { TestDataSourceResponse } from '@grafana/data';
-import { K8sError } from '../k8s/errors';
+import { K8sError, UnauthorizedError } from '../k8s/errors';
 import type { AccessAttributes, ApiDiscovery, ResourceRule, VersionInfo } from '../k8s/client';
 import { clusterRoleRules, isGranted, type RbacPermission } from '../k8s/rbac';
 import type { KindName } from '../model/types';
@@ -29,6 +29,10 @@ export type Observed<T> = { ok: true; value: T } | { ok: false; error: unknown }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Kubernetes API
+
+const NO_TOKEN_FIX =
+  "Set Authentication → Bearer token to the service account's token (kubectl -n kubeatlas get secret kubeatlas-token " +
+  "-o jsonpath='{.data.token}' | base64 -d) and save: the field is empty, or was reset. No RBAC rule is missing.";
 
 const TLS_CHECKLIST =
   "if the URL is right, TLS failed: the cluster's CA must be in 'Add self-signed certificate' (the CA of your " +
@@ -81,14 +85,14 @@ export function evaluateConnection(
             title: tokenTitle,
             status: 'fail',
             detail: 'The cluster treats the datasource as anonymous: no bearer token reached it.',
-            fix: 'Paste the service account token in Authentication → Bearer token and save.',
+            fix: NO_TOKEN_FIX,
           }
         : { title: tokenTitle, status: 'pass', detail: 'The cluster accepted the bearer token.' };
     return [
       {
         title: apiTitle,
         status: 'pass',
-        detail: `Reached Kubernetes ${v.gitVersion}${v.platform ? ` (${v.platform})` : ''} at ${url}.`,
+        detail: `Reached Kubernetes ${describeVersion(v)}${v.platform ? ` (${v.platform})` : ''} at ${url}.`,
       },
       tlsStep,
       tokenStep,
@@ -104,6 +108,19 @@ export function evaluateConnection(
     detail: 'Not checked: the API server step failed.',
   });
 
+  if (error instanceof UnauthorizedError && error.anonymous) {
+    // /version is public on most clusters; where it is not, the anonymous refusal comes here.
+    return [
+      { title: apiTitle, status: 'pass', detail: `Reached ${url}; it refused the request as anonymous.` },
+      { title: tlsTitle, status: https ? 'pass' : 'warn', detail: https ? 'TLS handshake succeeded.' : 'Plain HTTP.' },
+      {
+        title: tokenTitle,
+        status: 'fail',
+        detail: 'The cluster treats the datasource as anonymous: no bearer token reached it.',
+        fix: NO_TOKEN_FIX,
+      },
+    ];
+  }
   if (code === 'Unauthorized') {
     return [
       { title: apiTitle, status: 'pass', detail: `Reached ${url}; it rejected the token.` },
@@ -195,9 +212,32 @@ export function evaluateConnection(
   ];
 }
 
-/** True when an access review was refused as unauthenticated: the cluster answered 401 (no usable token). */
+/**
+ * True when an access review was refused for want of a token: kube-apiserver's 403 for system:anonymous (the
+ * datasource sent none, or an empty one), or a 401 (the token stopped working after /version accepted it).
+ */
 export function isAnonymousReviewFailure(error: unknown): boolean {
   return error instanceof K8sError && error.code === 'Unauthorized';
+}
+
+/**
+ * The version to print: gitVersion when it is a release (v1.34.2, v1.30.4-eks-a737599, v1.29.3+k3s1); otherwise
+ * (a build without version stamps says v0.0.0-master+$Format:%H$) the major.minor the server reports besides it.
+ */
+export function describeVersion(info: VersionInfo): string {
+  const git = info.gitVersion.trim();
+  if (/^v?[1-9]\d*\.\d+\.\d+/.test(git)) {
+    return git;
+  }
+  const number = (value?: string) => (value && /^\d+\+?$/.test(value) ? value.replace('+', '') : undefined);
+  const major = number(info.major) ?? number(info.emulationMajor);
+  const minor = number(info.minor) ?? number(info.emulationMinor);
+  // "$Format:%H$" is git's placeholder for the commit, left in when the build did not stamp one.
+  const shown = git.replace(/\+?\$Format:[^$]*\$/g, '');
+  const build = shown ? `, gitVersion ${shown}` : '';
+  return major && minor && major !== '0'
+    ? `${major}.${minor} (a build without a release version${build})`
+    : `of unknown version (/version says ${git ? `gitVersion "${git}"` : 'no gitVersion'})`;
 }
 
 /**

@@ -107,9 +107,13 @@ export interface ListResult {
 
 export type ListOutcome = { ok: true; result: ListResult } | { ok: false; error: K8sError };
 
+/** GET /version. A build without version stamps says gitVersion v0.0.0-master+$Format:%H$ but major/minor right. */
 export interface VersionInfo {
   major?: string;
   minor?: string;
+  /** Kubernetes ≥ 1.31: the version the API server emulates (--emulated-version), else its own minor. */
+  emulationMajor?: string;
+  emulationMinor?: string;
   gitVersion: string;
   platform?: string;
 }
