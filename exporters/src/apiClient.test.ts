@@ -29,7 +29,7 @@ describe('explain', () => {
         status(403, 'pods is forbidden: User "bob" cannot list resource "pods" in API group "" at the cluster scope'),
         undefined
       ),
-      /^pods is forbidden: User "bob" .*\(403\)\. Grant it with a ClusterRole rule \{apiGroups: \[""\], resources: \["pods"\], verbs: \["list", "watch"\]\}/,
+      /^pods is forbidden: User "bob" .*\(403\)\. Grant it with the rule \{apiGroups: \[""\], resources: \["pods"\], verbs: \["list", "watch"\]\} in a ClusterRole/,
     ],
     [new ApiError(400, '/api/v1/pods', 'bad', undefined), /answered 400 for \/api\/v1\/pods: bad/],
     [

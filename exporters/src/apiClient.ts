@@ -127,7 +127,16 @@ export interface Explanation {
   message: string;
   /** Retrying cannot help (credentials, RBAC, TLS, a wrong URL): the first sync stops with the message. */
   fatal: boolean;
+  /** An RBAC denial: who was denied (as the apiserver names them) and its words, so denials of kinds combine. */
+  denied?: { user: string; message: string };
 }
+
+/** The rule that grants what the exporter does with a collection. */
+export const ruleFor = (c: Collection) =>
+  `{apiGroups: ["${c.group}"], resources: ["${c.resource}"], verbs: ["list", "watch"]}`;
+
+export const RBAC_HINT =
+  "a ClusterRole bound to that user by a ClusterRoleBinding; deploy/kubernetes/kubeatlas-reader.yaml's ClusterRole has every rule the exporter needs";
 
 const WRONG_CA = [
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -155,14 +164,18 @@ export function explain(error: unknown, credentials: ApiCredentials, collection:
       );
     }
     if (error.status === 403) {
-      const rule = `{apiGroups: ["${collection.group}"], resources: ["${collection.resource}"], verbs: ["list", "watch"]}`;
-      return fatal(
-        `${detail} (403). Grant it with a ClusterRole rule ${rule} bound to that user by a ClusterRoleBinding; deploy/kubernetes/kubeatlas-reader.yaml's ClusterRole has every rule the exporter needs`
-      );
+      return {
+        message: `${detail} (403). Grant it with the rule ${ruleFor(collection)} in ${RBAC_HINT}`,
+        fatal: true,
+        denied: { user: /User "([^"]+)"/.exec(detail)?.[1] ?? 'the kubeconfig user', message: detail },
+      };
+    }
+    if (error.status === 400 && detail.includes('HTTP request to an HTTPS server')) {
+      return fatal(`${server} serves HTTPS (${detail}): write https:// in the server URL of ${credentials.source}`);
     }
     if (error.status === 429 || error.status >= 500) {
       return {
-        message: `${server} answered ${error.status} for ${error.path} (${detail}); trying again`,
+        message: `${server} answered ${error.status} for ${error.path} (${detail})`,
         fatal: false,
       };
     }
@@ -197,7 +210,7 @@ export function explain(error: unknown, credentials: ApiCredentials, collection:
     return fatal(`the host of ${server} does not resolve (${code}): fix the server URL in ${credentials.source}`);
   }
   return {
-    message: `${collection.resource} from ${server}: ${e.message}${code ? ` (${code})` : ''}; trying again`,
+    message: `${collection.resource} from ${server}: ${e.message}${code ? ` (${code})` : ''}`,
     fatal: false,
   };
 }

@@ -6,7 +6,7 @@
  * relists. A kind whose API group or version the server does not serve (404) stays empty, with one log line.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError, explain, KubeClient, type Collection } from './apiClient';
+import { ApiError, explain, KubeClient, RBAC_HINT, type Collection } from './apiClient';
 import type { ApiCredentials } from './kubeconfig';
 import type * as shapes from './shapes';
 
@@ -91,6 +91,17 @@ type WatchOutcome =
   | { kind: 'relist'; why: string } // 410 Gone or an ERROR event
   | { kind: 'failed'; error: unknown }; // refused, dropped or malformed
 
+/** A kind's first LIST failed in a way retrying cannot fix. */
+class SyncFailure extends Error {
+  constructor(
+    readonly kind: KindName,
+    readonly reason: string,
+    readonly denied: { user: string; message: string } | undefined
+  ) {
+    super(`exporter: listing ${kind} failed: ${reason}`);
+  }
+}
+
 /** One kind's store, filled by LIST and kept current by WATCH. */
 class Reflector {
   store = new Map<string, StoredObject>();
@@ -119,9 +130,12 @@ class Reflector {
     return KINDS[this.name];
   }
 
-  /** The first LIST: retries what can pass, throws what cannot (with the fix), resolves once listed or absent. */
-  async sync(): Promise<void> {
-    for (let failures = 1; !this.closed; failures++) {
+  /**
+   * The first LIST: retries what can pass (until `givingUp`, when another kind failed for good), throws what cannot
+   * as a SyncFailure, resolves once listed or absent.
+   */
+  async sync(givingUp: () => boolean): Promise<void> {
+    for (let failures = 1; !this.closed && !givingUp(); failures++) {
       try {
         await this.list();
         return;
@@ -134,9 +148,9 @@ class Reflector {
           );
           return;
         }
-        const { message, fatal } = explain(error, this.client.credentials, this.spec);
+        const { message, fatal, denied } = explain(error, this.client.credentials, this.spec);
         if (fatal) {
-          throw new Error(`exporter: listing ${this.name} failed: ${message}`);
+          throw new SyncFailure(this.name, message, denied);
         }
         const delay = this.backoff(failures, error);
         this.options.log(`exporter: listing ${this.name}: ${message}; trying again in ${seconds(delay)}`);
@@ -349,6 +363,43 @@ class Reflector {
   }
 }
 
+/**
+ * One error for every kind that failed: kinds with the same cause share a line (a bad token fails them all), and
+ * RBAC denials become the ClusterRole rules to add, one per API group.
+ */
+function combine(failures: unknown[]): Error {
+  const byReason = new Map<string, KindName[]>();
+  const denied = new Map<string, SyncFailure[]>();
+  for (const failure of failures) {
+    if (!(failure instanceof SyncFailure)) {
+      return failure instanceof Error ? failure : new Error(String(failure));
+    }
+    if (failure.denied) {
+      denied.set(failure.denied.user, [...(denied.get(failure.denied.user) ?? []), failure]);
+    } else {
+      byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.kind]);
+    }
+  }
+  const lines = [...byReason].map(([reason, kinds]) => `exporter: listing ${kinds.join(', ')} failed: ${reason}`);
+  for (const [user, denials] of denied) {
+    const kinds = denials.map((failure) => failure.kind);
+    const resourcesByGroup = new Map<string, string[]>();
+    for (const kind of kinds) {
+      const { group, resource } = KINDS[kind];
+      resourcesByGroup.set(group, [...(resourcesByGroup.get(group) ?? []), resource]);
+    }
+    const rules = [...resourcesByGroup].map(
+      ([group, resources]) =>
+        `  - apiGroups: ["${group}"]\n    resources: [${resources.map((r) => `"${r}"`).join(', ')}]\n    verbs: ["list", "watch"]`
+    );
+    const evidence = `${denials[0].denied!.message}${denials.length > 1 ? `, and ${denials.length - 1} more like it` : ''}`;
+    lines.push(
+      `exporter: ${user} may not list ${kinds.join(', ')} (403: ${evidence}). Grant it with these rules in ${RBAC_HINT}:\n${rules.join('\n')}`
+    );
+  }
+  return new Error(lines.join('\n'));
+}
+
 /** managedFields are most of an object's bytes and no metric reads them (kube-state-metrics drops them too). */
 function slim(object: StoredObject): StoredObject {
   delete object.metadata.managedFields;
@@ -383,15 +434,26 @@ export class ApiClusterView implements shapes.ClusterView {
   }
 
   /**
-   * Lists every kind (resolving once all are in) and then keeps each current with its watch. Rejects, closing the
-   * view, on the first failure that retrying cannot fix.
+   * Lists every kind (resolving once all are in) and then keeps each current with its watch. When a kind fails in a
+   * way retrying cannot fix, the others stop retrying and the view closes, rejecting with every kind's cause, so
+   * the missing RBAC rules come in one message.
    */
   async start(): Promise<void> {
-    try {
-      await Promise.all([...this.reflectors.values()].map((reflector) => reflector.sync()));
-    } catch (error) {
+    let failed = false;
+    const results = await Promise.allSettled(
+      [...this.reflectors.values()].map((reflector) =>
+        reflector
+          .sync(() => failed)
+          .catch((error: unknown) => {
+            failed = true;
+            throw error;
+          })
+      )
+    );
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length) {
       this.close();
-      throw error;
+      throw combine(failures);
     }
     for (const reflector of this.reflectors.values()) {
       void reflector.run();
