@@ -78,7 +78,7 @@ describe('API groups and versions the cluster does not serve', () => {
     expect(error).toBeInstanceOf(ApiMissingError);
     expect(error).toMatchObject({ groupVersion: 'batch/v1', kind: 'CronJob', groupServed: false });
     expect(error.message).toContain(
-      'The cluster does not serve batch/v1 (needed for CronJob): API group batch is not served at all.'
+      'The cluster does not serve batch/v1 (needed for CronJob). Its API group batch is not served at all.'
     );
     expect(error.message).toContain('--runtime-config=batch/v1=true');
   });
@@ -94,7 +94,7 @@ describe('API groups and versions the cluster does not serve', () => {
     const error = errorFromResponse({ status: answer.status, body: answer.body }, context);
     expect(error).toBeInstanceOf(ApiMissingError);
     expect(error.message).toBe(
-      'The cluster does not serve monitoring.coreos.com/v1: API group monitoring.coreos.com is not served at all. ' +
+      'The cluster does not serve monitoring.coreos.com/v1. Its API group monitoring.coreos.com is not served at all. ' +
         'monitoring.coreos.com comes from a CustomResourceDefinition: install the operator or CRDs that provide it ' +
         '(kubectl get crd | grep monitoring.coreos.com lists none now).'
     );

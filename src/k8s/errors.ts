@@ -143,7 +143,7 @@ export class ApiMissingError extends K8sError {
     const group = groupVersion.includes('/') ? groupVersion.split('/')[0] : '';
     const needed = `The cluster does not serve ${groupVersion}${kind ? ` (needed for ${kind})` : ''}`;
     super(
-      groupServed || !group ? `${needed}.` : `${needed}: API group ${group} is not served at all.`,
+      groupServed || !group ? `${needed}.` : `${needed}. Its API group ${group} is not served at all.`,
       groupServed || !group
         ? 'Upgrade the cluster to a version that serves it; pages that need it stay empty meanwhile.'
         : isBuiltInGroup(group)
