@@ -10,17 +10,14 @@ const DIR = path.join(__dirname, '../../deploy/prometheus');
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(DIR, file), 'utf8'));
 
 describe('shipped Prometheus scrape configs', () => {
-  it('the docker compose variant differs from prometheus.yml only in the simulator address', () => {
-    const compose = JSON.stringify(load('prometheus.compose.yml')).replaceAll(
-      'http://simulator:16480/',
-      'http://127.0.0.1:16480/'
+  // prometheus-k3s.yml (docker compose) uses kubernetes_sd, which Debian's promtool is built without; its job labels
+  // are held to this file's by src/dashboards/compose.test.ts.
+  it('prometheus.yml passes promtool check config and names the jobs the dashboards query', () => {
+    const file = path.join(DIR, 'prometheus.yml');
+    expect(execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8' })).toMatch(/SUCCESS/);
+    const jobs = (load('prometheus.yml') as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map(
+      (job) => job.job_name
     );
-    expect(JSON.parse(compose)).toEqual(load('prometheus.yml'));
-  });
-
-  it.each(['prometheus.yml', 'prometheus.compose.yml'])('%s passes promtool check config', (file) => {
-    expect(execFileSync('promtool', ['check', 'config', path.join(DIR, file)], { encoding: 'utf8' })).toMatch(
-      /SUCCESS/
-    );
+    expect(jobs).toEqual(expect.arrayContaining(['kube-state-metrics', 'kubelet', 'node-exporter']));
   });
 });
