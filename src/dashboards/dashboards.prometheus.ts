@@ -83,9 +83,10 @@ beforeAll(async () => {
   }
 }, 240_000);
 
+// Stopping Prometheus, the stand-in and five control-plane processes takes longer than jest's default 5 s.
 afterAll(async () => {
   await stack?.stop();
-});
+}, 60_000);
 
 describe.each(Object.keys(bundledDashboards()))('%s against real Prometheus', (file) => {
   it('resolves every variable from the demo cluster', () => {
