@@ -45,6 +45,8 @@ export interface Testbed {
   /** The CA's key, for test-ground servers that must be trusted like the apiserver (the fault proxy). */
   caKeyPath: string;
   adminToken: string;
+  /** The admin kubeconfig, written in the work folder. */
+  adminKubeconfigPath: string;
   workDir: string;
   logDir: string;
   api: KubeApi;
@@ -324,6 +326,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       caCertPath: pki.caCertPath,
       caKeyPath: pki.caKeyPath,
       adminToken: tokens.admin,
+      adminKubeconfigPath: adminKubeconfig,
       workDir,
       logDir,
       api: admin,

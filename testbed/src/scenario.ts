@@ -150,9 +150,9 @@ interface ApiResource {
 }
 
 /** kind → REST path, learnt from the apiserver's discovery (so CRDs and any group work the same). */
-async function resourcePaths(api: KubeApi, manifests: Manifest[]): Promise<(m: Manifest) => string> {
+async function resourcePaths(api: KubeApi, groupVersions: string[]): Promise<(m: Manifest) => string> {
   const byGroupVersion = new Map<string, ApiResource[]>();
-  for (const groupVersion of new Set(manifests.map((m) => m.apiVersion as string))) {
+  for (const groupVersion of new Set(groupVersions)) {
     const base = groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
     const response = await api.request<{ resources: ApiResource[] }>('GET', base);
     if (response.status !== 200) {
@@ -222,12 +222,12 @@ function jobFrom(cronJob: Manifest): Manifest {
   };
 }
 
-/** Creates the objects, kinds in the order given; objects of one file run in parallel in small batches. */
+/**
+ * Creates the objects: namespaces, then nodes, then storage, then the rest, each rank in parallel batches of 16.
+ */
 export async function applyManifests(api: KubeApi, manifests: Manifest[]): Promise<void> {
-  const pathOf = await resourcePaths(api, [
-    ...manifests,
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' } },
-  ]);
+  // batch/v1 too: the Jobs of run-now CronJobs are made here.
+  const pathOf = await resourcePaths(api, [...manifests.map((m) => m.apiVersion as string), 'batch/v1']);
   const clusterFirst = (m: Manifest) =>
     m.kind === 'Namespace'
       ? 0

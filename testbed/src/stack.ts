@@ -44,18 +44,12 @@ export interface Stack {
   apiUrl: string;
   token: string;
   caPem: string;
-  /** A kubeconfig with the ServiceAccount's token. */
-  kubeconfigPath: string;
   metricsUrl: string;
-  nodeExporterUrl: string;
   /** The kwok node the real node-exporter stands for (its instance label). */
   nodeExporterNode: string;
   prometheusUrl: string;
-  /** The Prometheus config actually used (the shipped one, pointed at this stack). */
-  prometheusConfigPath: string;
   /** Replaces the fault proxy's rules (testbed/fault-proxy/README.md); [] clears them. */
   setFaults(rules: object[]): void;
-  faultProxy: RunningFaultProxy;
   /** Logs of node-exporter, the exporter and Prometheus (the testbed's own are in testbed.logDir). */
   logDir: string;
   /** Resolves once Prometheus has discovered and scraped every target and all are up; rejects naming the others. */
@@ -142,10 +136,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const token = await applyRbacAndReadToken(testbed, { files: [READER_MANIFEST, OPERATOR_MANIFEST] });
     faultProxy = await startFaultProxyFor(testbed);
     const proxy = faultProxy;
-    const kubeconfigPath = path.join(tmp, 'kubeatlas.kubeconfig');
-    fs.writeFileSync(kubeconfigPath, testbed.kubeconfig(token, 'kubeatlas'), { mode: 0o600 });
-    const adminKubeconfigPath = path.join(tmp, 'admin.kubeconfig');
-    fs.writeFileSync(adminKubeconfigPath, testbed.kubeconfig(), { mode: 0o600 });
 
     const [metricsPort, nodeExporterPort, prometheusPort] = [
       await loopbackPort(),
@@ -174,7 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         [
           'exporters/src/main.ts',
           '--kubeconfig',
-          adminKubeconfigPath,
+          testbed.adminKubeconfigPath,
           '--host',
           '127.0.0.1',
           '--port',
@@ -238,15 +228,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl: proxy.url,
       token,
       caPem: testbed.caCert,
-      kubeconfigPath,
       metricsUrl,
-      nodeExporterUrl,
       nodeExporterNode: NODE_EXPORTER_NODE,
       prometheusUrl,
-      prometheusConfigPath,
       logDir,
       setFaults: (rules) => proxy.setFaults(rules),
-      faultProxy: proxy,
       waitForScrapes,
       kubeGet: (apiPath) => asServiceAccount.get(apiPath),
       stop,
