@@ -180,6 +180,12 @@ describe('RBAC', () => {
         resourceNames: [],
       },
       { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['*'], resourceNames: [] },
+      {
+        verbs: ['get', 'list', 'watch'],
+        apiGroups: ['monitoring.coreos.com', 'monitoring.grafana.com'],
+        resources: ['*'],
+        resourceNames: [],
+      },
       // A rule limited to named objects grants no list.
       { verbs: ['list'], apiGroups: ['batch'], resources: ['jobs'], resourceNames: ['only-this-one'] },
     ];
@@ -200,6 +206,32 @@ describe('RBAC', () => {
     );
     expect(step.fix).toContain(
       '- apiGroups: ["batch"]\n  resources: ["jobs", "cronjobs"]\n  verbs: ["get", "list", "watch"]'
+    );
+  });
+
+  it('reports the monitoring custom resources as optional: a warning with the rule, not a failure', () => {
+    const rules = [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] }].map((r) => ({
+      ...r,
+      apiGroups: ['', 'apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io', 'autoscaling', 'authorization.k8s.io'],
+    }));
+    const missing = ungranted(READER_PERMISSIONS, rules);
+    expect(new Set(missing.map((p) => p.group))).toEqual(new Set(['monitoring.coreos.com', 'monitoring.grafana.com']));
+    const step = evaluateRbac({ ok: true, value: missing });
+    expect(step.status).toBe('warn');
+    expect(step.detail).toContain(
+      'Optional, for scrape coverage: the token may not get servicemonitors.monitoring.coreos.com'
+    );
+    expect(step.fix).toContain(
+      '- apiGroups: ["monitoring.coreos.com"]\n  resources: ["servicemonitors", "podmonitors", "probes"]'
+    );
+
+    const withRequired = evaluateRbac({
+      ok: true,
+      value: [...missing, { group: 'batch', resource: 'jobs', verb: 'list' }],
+    });
+    expect(withRequired.status).toBe('fail');
+    expect(withRequired.detail).toMatch(
+      /^The token may not list jobs\.batch; KubeAtlas pages .* Optional, for scrape coverage/
     );
   });
 
@@ -241,6 +273,26 @@ describe('evaluateApis', () => {
     expect(step.detail).toContain('batch/v1 CronJob (CronJobs in the Applications page');
     expect(step.detail).toContain('discovery.k8s.io/v1 EndpointSlice');
     expect(step.fix).toMatch(/1\.21/);
+  });
+  it('passes without the monitoring CRDs, saying which operator is not installed and what that costs', () => {
+    const step = evaluateApis({
+      ok: true,
+      value: {
+        groupVersions: new Set(['v1']),
+        served: [],
+        missing: [
+          { kind: 'ServiceMonitor', groupVersion: 'monitoring.coreos.com/v1' },
+          { kind: 'PodMonitor', groupVersion: 'monitoring.coreos.com/v1' },
+          { kind: 'Probe', groupVersion: 'monitoring.coreos.com/v1' },
+          { kind: 'MetricsInstance', groupVersion: 'monitoring.grafana.com/v1alpha1' },
+        ],
+      },
+    });
+    expect(step.status).toBe('pass');
+    expect(step.detail).toContain(
+      'Optional: prometheus-operator is not installed (no ServiceMonitor, PodMonitor, Probe), so scrape coverage is not shown.'
+    );
+    expect(step.detail).toContain('Optional: Grafana Agent Operator is not installed (no MetricsInstance)');
   });
   it('passes when everything is served', () => {
     const kinds = Object.keys(KINDS) as Array<keyof typeof KINDS>;

@@ -11,6 +11,7 @@ import type { TestDataSourceResponse } from '@grafana/data';
 import { K8sError, UnauthorizedError } from '../k8s/errors';
 import type { AccessAttributes, ApiDiscovery, ResourceRule, VersionInfo } from '../k8s/client';
 import { clusterRoleRules, isGranted, type RbacPermission } from '../k8s/rbac';
+import { KIND_NAMES, KINDS } from '../k8s/kinds';
 import type { KindName } from '../model/types';
 import type { KubernetesDataSourceOptions } from './types';
 
@@ -268,19 +269,30 @@ export function evaluateRbac(missing: Observed<readonly RbacPermission[]>): Heal
         'bearer token is missing (the cluster saw an anonymous request) or that binding was removed. Paste the token, or restore the binding.',
     };
   }
-  if (missing.value.length === 0) {
+  const optional = missing.value.filter(isOptionalPermission);
+  const required = missing.value.filter((p) => !isOptionalPermission(p));
+  const fix = `Add these rules to its ClusterRole (deploy/kubernetes/kubeatlas-reader.yaml has them all):\n${clusterRoleRules(missing.value)}`;
+  const optionalNote =
+    optional.length > 0 ? ` Optional, for scrape coverage: the token may not ${describePermissions(optional)}.` : '';
+  if (required.length === 0) {
     return {
       title,
-      status: 'pass',
-      detail: 'The token has every permission the pages need (ClusterRole kubeatlas-reader).',
+      status: optional.length === 0 ? 'pass' : 'warn',
+      detail: `The token has every permission the pages need (ClusterRole kubeatlas-reader).${optionalNote}`,
+      ...(optional.length > 0 ? { fix } : {}),
     };
   }
   return {
     title,
     status: 'fail',
-    detail: `The token may not ${describePermissions(missing.value)}; KubeAtlas pages and queries show those kinds as not loaded.`,
-    fix: `Add these rules to its ClusterRole (deploy/kubernetes/kubeatlas-reader.yaml has them all):\n${clusterRoleRules(missing.value)}`,
+    detail: `The token may not ${describePermissions(required)}; KubeAtlas pages and queries show those kinds as not loaded.${optionalNote}`,
+    fix,
   };
+}
+
+/** Permissions on the optional custom resources (monitoring CRDs): missing ones cost coverage, not pages. */
+function isOptionalPermission(p: RbacPermission): boolean {
+  return KIND_NAMES.some((k) => KINDS[k].installedBy && KINDS[k].group === p.group && KINDS[k].plural === p.resource);
 }
 
 function describePermissions(permissions: readonly RbacPermission[]): string {
@@ -299,6 +311,21 @@ const KIND_USERS: Partial<Record<KindName, string>> = {
   Ingress: 'Ingresses in the Applications page and the ingresses table',
 };
 
+/** " Optional: prometheus-operator not installed (…)." for the custom resources the cluster does not serve. */
+function optionalApisNote(absent: KindName[]): string {
+  const byInstaller = new Map<string, string[]>();
+  for (const kind of absent) {
+    const installer = KINDS[kind].installedBy!;
+    byInstaller.set(installer, [...(byInstaller.get(installer) ?? []), kind]);
+  }
+  return [...byInstaller]
+    .map(
+      ([installer, kinds]) =>
+        ` Optional: ${installer} is not installed (no ${kinds.join(', ')}), so scrape coverage ${installer === 'prometheus-operator' ? 'is not shown' : `ignores ${kinds.join(', ')}`}.`
+    )
+    .join('');
+}
+
 export function evaluateApis(discovery: Observed<ApiDiscovery>): HealthStep {
   const title = 'API groups';
   if (!discovery.ok) {
@@ -310,12 +337,14 @@ export function evaluateApis(discovery: Observed<ApiDiscovery>): HealthStep {
       fix: 'Allow GET on /api and /apis (ClusterRole system:discovery, bound to authenticated users by default).',
     };
   }
-  const { missing } = discovery.value;
+  const optional = discovery.value.missing.filter(({ kind }) => KINDS[kind].installedBy);
+  const missing = discovery.value.missing.filter(({ kind }) => !KINDS[kind].installedBy);
+  const absentNote = optionalApisNote(optional.map(({ kind }) => kind));
   if (missing.length === 0) {
     return {
       title,
       status: 'pass',
-      detail: 'Every API the pages read is served (batch/v1 CronJob, discovery.k8s.io/v1 EndpointSlice included).',
+      detail: `Every API the pages read is served (batch/v1 CronJob, discovery.k8s.io/v1 EndpointSlice included).${absentNote}`,
     };
   }
   const lines = missing.map(
@@ -324,7 +353,7 @@ export function evaluateApis(discovery: Observed<ApiDiscovery>): HealthStep {
   return {
     title,
     status: 'warn',
-    detail: `The cluster does not serve ${lines.join('; ')}.`,
+    detail: `The cluster does not serve ${lines.join('; ')}.${absentNote}`,
     fix: 'Those parts stay empty; upgrade the cluster (batch/v1 CronJob needs Kubernetes ≥ 1.21, discovery.k8s.io/v1 ≥ 1.21, autoscaling/v2 ≥ 1.23).',
   };
 }

@@ -7,11 +7,19 @@ export interface KindInfo {
   version: string;
   plural: string;
   namespaced: boolean;
+  /**
+   * Set for custom resources the app reads when present: who installs them. A cluster without them answers 404 for
+   * the group, and the kind is 'absent' rather than failed.
+   */
+  installedBy?: string;
 }
 
+const PROMETHEUS_OPERATOR = 'prometheus-operator';
+
 /**
- * Every kind the app lists, with the API version it reads. Only GA versions: batch/v1 CronJob (batch/v1beta1 was
- * removed in 1.25), discovery.k8s.io/v1 EndpointSlice, autoscaling/v2 HPA, networking.k8s.io/v1 Ingress.
+ * Every kind the app lists, with the API version it reads. Only GA versions of built-in kinds: batch/v1 CronJob (batch/v1beta1 was
+ * removed in 1.25), discovery.k8s.io/v1 EndpointSlice, autoscaling/v2 HPA, networking.k8s.io/v1 Ingress. The
+ * monitoring kinds are custom resources, read for scrape coverage; MetricsInstance is still v1alpha1 upstream.
  */
 export const KINDS: Record<KindName, KindInfo> = {
   Namespace: { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false },
@@ -46,6 +54,38 @@ export const KINDS: Record<KindName, KindInfo> = {
     version: 'v2',
     plural: 'horizontalpodautoscalers',
     namespaced: true,
+  },
+  ServiceMonitor: {
+    kind: 'ServiceMonitor',
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    plural: 'servicemonitors',
+    namespaced: true,
+    installedBy: PROMETHEUS_OPERATOR,
+  },
+  PodMonitor: {
+    kind: 'PodMonitor',
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    plural: 'podmonitors',
+    namespaced: true,
+    installedBy: PROMETHEUS_OPERATOR,
+  },
+  Probe: {
+    kind: 'Probe',
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    plural: 'probes',
+    namespaced: true,
+    installedBy: PROMETHEUS_OPERATOR,
+  },
+  MetricsInstance: {
+    kind: 'MetricsInstance',
+    group: 'monitoring.grafana.com',
+    version: 'v1alpha1',
+    plural: 'metricsinstances',
+    namespaced: true,
+    installedBy: 'Grafana Agent Operator',
   },
 };
 

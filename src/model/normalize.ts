@@ -3,6 +3,7 @@
  * guards below, so a missing or mistyped optional field yields undefined/[]/{} instead of an exception, and an
  * object without a name yields undefined (it cannot be shown or related).
  */
+import { MONITORING_NORMALIZERS } from './normalizeMonitoring';
 import { combineQuantities, parseQuantity, parseResourceList } from './quantity';
 import {
   Health,
@@ -20,14 +21,10 @@ import {
   type IngressRule,
   type JobModel,
   type KindName,
-  type LabelSelector,
-  type LabelSelectorRequirement,
-  type ModelBase,
   type ModelByKind,
   type NamespaceModel,
   type NodeModel,
   type ObjectRef,
-  type OwnerRef,
   type PersistentVolumeClaimModel,
   type PodModel,
   type ProbeSummary,
@@ -37,120 +34,22 @@ import {
   type StatefulSetModel,
   type StatusSummary,
 } from './types';
-
-type Json = Record<string, unknown>;
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Tolerant readers
-
-function obj(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
-}
-function arr(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter((v): v is Json => typeof v === 'object' && v !== null) : [];
-}
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-function count(value: unknown): number {
-  return num(value) ?? 0;
-}
-function bool(value: unknown): boolean {
-  return value === true;
-}
-function time(value: unknown): number | undefined {
-  const text = str(value);
-  const ms = text ? Date.parse(text) : NaN;
-  return Number.isNaN(ms) ? undefined : ms;
-}
-function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(obj(value))) {
-    if (typeof v === 'string') {
-      out[key] = v;
-    }
-  }
-  return out;
-}
-/** A port that may be a number or a named port ("http"). */
-function portRef(value: unknown): number | string | undefined {
-  return num(value) ?? str(value);
-}
-function conditionOf(status: Json, type: string): Json | undefined {
-  return arr(status.conditions).find((c) => c.type === type);
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Shared parts
-
-/** Annotations the model keeps; the rest of metadata.annotations is dropped (it can be large: last-applied config). */
-const KEPT_ANNOTATIONS = ['deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/restartedAt'];
-
-function base<K extends KindName>(kind: K, raw: Json, status: StatusSummary): ModelBase<K> | undefined {
-  const metadata = obj(raw.metadata);
-  const name = str(metadata.name);
-  if (!name) {
-    return undefined;
-  }
-  const namespace = str(metadata.namespace);
-  const annotations = stringMap(metadata.annotations);
-  const templateAnnotations = stringMap(obj(obj(obj(raw.spec).template).metadata).annotations);
-  const kept: Record<string, string> = {};
-  for (const key of KEPT_ANNOTATIONS) {
-    const value = templateAnnotations[key] ?? annotations[key];
-    if (value !== undefined) {
-      kept[key] = value;
-    }
-  }
-  return {
-    kind,
-    // Objects always have a uid from the API server; a synthetic one keeps malformed input indexable.
-    uid: str(metadata.uid) ?? `${kind}/${namespace ?? ''}/${name}`,
-    name,
-    namespace,
-    labels: stringMap(metadata.labels),
-    annotations: kept,
-    createdAt: time(metadata.creationTimestamp),
-    owners: arr(metadata.ownerReferences)
-      .map((o): OwnerRef | undefined => {
-        const ownerKind = str(o.kind);
-        const ownerName = str(o.name);
-        const uid = str(o.uid);
-        return ownerKind && ownerName && uid
-          ? { kind: ownerKind, name: ownerName, uid, controller: bool(o.controller) }
-          : undefined;
-      })
-      .filter((o): o is OwnerRef => o !== undefined),
-    status,
-    resourceVersion: str(metadata.resourceVersion),
-  };
-}
-
-export function labelSelector(value: unknown): LabelSelector {
-  const selector = obj(value);
-  return {
-    matchLabels: stringMap(selector.matchLabels),
-    matchExpressions: arr(selector.matchExpressions)
-      .map((e): LabelSelectorRequirement | undefined => {
-        const key = str(e.key);
-        const operator = e.operator;
-        if (
-          !key ||
-          (operator !== 'In' && operator !== 'NotIn' && operator !== 'Exists' && operator !== 'DoesNotExist')
-        ) {
-          return undefined;
-        }
-        return { key, operator, values: strings(e.values) };
-      })
-      .filter((e): e is LabelSelectorRequirement => e !== undefined),
-  };
-}
+import {
+  arr,
+  base,
+  bool,
+  conditionOf,
+  count,
+  labelSelector,
+  num,
+  obj,
+  portRef,
+  str,
+  stringMap,
+  strings,
+  time,
+  type Json,
+} from './readers';
 
 function probe(value: unknown): ProbeSummary | undefined {
   const p = obj(value);
@@ -877,6 +776,7 @@ const NORMALIZERS: { [K in KindName]: (raw: Json) => ModelByKind[K] | undefined 
   HorizontalPodAutoscaler: hpa,
   PersistentVolumeClaim: pvc,
   Event: event,
+  ...MONITORING_NORMALIZERS,
 };
 
 /** One raw object of `kind` → its model, or undefined when it has no name (unusable). Never throws. */

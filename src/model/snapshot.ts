@@ -4,6 +4,7 @@
  * per namespace through a label → pods index, never every service against every pod.
  */
 import type { ListOutcome } from '../k8s/client';
+import { ApiMissingError } from '../k8s/errors';
 import { KIND_NAMES, KINDS } from '../k8s/kinds';
 import { normalizeAll } from './normalize';
 import { matchesSelector, RELATIONS, type NamedTarget, type RelationSpec } from './relations';
@@ -46,6 +47,8 @@ export function buildSnapshot(
       const list = normalizeAll(kind, outcome.result.items);
       (models as Record<KindName, AnyModel[]>)[kind] = list;
       kinds[kind] = { state: 'ok', count: list.length, fetchedAt: builtAt };
+    } else if (KINDS[kind].installedBy && outcome.error instanceof ApiMissingError) {
+      kinds[kind] = { state: 'absent', count: 0 };
     } else {
       kinds[kind] = { state: 'error', count: 0, error: outcome.error };
     }

@@ -31,7 +31,11 @@ export type KindName =
   | 'CronJob'
   | 'HorizontalPodAutoscaler'
   | 'PersistentVolumeClaim'
-  | 'Event';
+  | 'Event'
+  | 'ServiceMonitor'
+  | 'PodMonitor'
+  | 'Probe'
+  | 'MetricsInstance';
 
 /** Overall health of one object, computed by the normalizer from its status. Ordered from best to worst in `HEALTH_ORDER`. */
 export enum Health {
@@ -415,6 +419,62 @@ export interface EventModel extends ModelBase<'Event'> {
   source?: string;
 }
 
+// ---------------------------------------------------------------------------------------------------------------------
+// Monitoring custom resources (prometheus-operator's monitoring.coreos.com/v1, Grafana Agent Operator's
+// monitoring.grafana.com/v1alpha1): optional kinds, read to tell which Services and pods are scraped.
+
+/** prometheus-operator's NamespaceSelector: `any`, a list of names, or (neither) the monitor's own namespace. */
+export interface MonitorNamespaces {
+  any: boolean;
+  matchNames: string[];
+}
+
+/** One scrape endpoint of a ServiceMonitor (Service port) or PodMonitor (container port). */
+export interface MonitorEndpoint {
+  /** Port name: of the Service (ServiceMonitor) or of a container (PodMonitor). */
+  port?: string;
+  /** PodMonitor portNumber: a container port number. */
+  portNumber?: number;
+  /** Deprecated targetPort: the pod's port, by number or name. */
+  targetPort?: number | string;
+  path?: string;
+}
+
+export interface ServiceMonitorModel extends ModelBase<'ServiceMonitor'> {
+  selector: LabelSelector;
+  namespaceSelector: MonitorNamespaces;
+  endpoints: MonitorEndpoint[];
+}
+
+export interface PodMonitorModel extends ModelBase<'PodMonitor'> {
+  selector: LabelSelector;
+  namespaceSelector: MonitorNamespaces;
+  endpoints: MonitorEndpoint[];
+}
+
+export interface ProbeModel extends ModelBase<'Probe'> {
+  /** spec.targets.ingress: the Ingresses it probes; undefined when it probes static targets only. */
+  ingressSelector?: LabelSelector;
+  ingressNamespaces: MonitorNamespaces;
+  /** spec.targets.staticConfig.static: URLs or host:port. */
+  staticTargets: string[];
+  proberUrl?: string;
+  module?: string;
+}
+
+/**
+ * A Grafana Agent MetricsInstance's choice of monitors. A selector left out (undefined) selects no monitor of that
+ * kind; a namespace selector left out means the instance's own namespace only (the operator's documented defaults).
+ */
+export interface MetricsInstanceModel extends ModelBase<'MetricsInstance'> {
+  serviceMonitorSelector?: LabelSelector;
+  serviceMonitorNamespaceSelector?: LabelSelector;
+  podMonitorSelector?: LabelSelector;
+  podMonitorNamespaceSelector?: LabelSelector;
+  probeSelector?: LabelSelector;
+  probeNamespaceSelector?: LabelSelector;
+}
+
 /** Map from kind name to its model type. */
 export interface ModelByKind {
   Namespace: NamespaceModel;
@@ -432,6 +492,10 @@ export interface ModelByKind {
   HorizontalPodAutoscaler: HorizontalPodAutoscalerModel;
   PersistentVolumeClaim: PersistentVolumeClaimModel;
   Event: EventModel;
+  ServiceMonitor: ServiceMonitorModel;
+  PodMonitor: PodMonitorModel;
+  Probe: ProbeModel;
+  MetricsInstance: MetricsInstanceModel;
 }
 
 export type AnyModel = ModelByKind[KindName];
@@ -479,7 +543,8 @@ export interface Edge {
 
 /** Load state of one kind in a snapshot: pages show what loaded and name what did not. */
 export interface KindLoadState {
-  state: 'ok' | 'error' | 'skipped';
+  /** 'absent': an optional kind (a custom resource) the cluster does not serve; not an error. */
+  state: 'ok' | 'error' | 'skipped' | 'absent';
   count: number;
   /** The typed error (K8sError from src/k8s/errors.ts) when state is 'error'. */
   error?: Error;

@@ -5,6 +5,8 @@ import { AppMapRowView, appMapRows, estimateRowHeight, rowKey } from '../compone
 import { VirtualList } from '../components/VirtualList';
 import { FigureId } from '../prometheus/promql';
 import { APP_KINDS, AppKind, selectAppMap } from '../selectors/appMap';
+import { TargetHealth } from '../prometheus/targets';
+import { selectCoverage } from '../selectors/coverage';
 import { problemUids, selectProblems } from '../selectors/problems';
 import { ClusterPage, ClusterView } from './ClusterPage';
 import { URL_KEYS, UrlState } from './state/urlState';
@@ -49,19 +51,22 @@ function AppFilters({ url }: { url: UrlState }) {
 
 export default function ApplicationsPage() {
   return (
-    <ClusterPage figureIds={FIGURES} namespaceFilter filters={(url) => <AppFilters url={url} />}>
+    <ClusterPage figureIds={FIGURES} targets namespaceFilter filters={(url) => <AppFilters url={url} />}>
       {(view) => <AppMap {...view} />}
     </ClusterPage>
   );
 }
 
-function AppMap({ snapshot, figures, namespaces, url }: ClusterView) {
+const NO_TARGETS: TargetHealth = { status: 'missing', reason: 'not loaded yet' };
+
+function AppMap({ snapshot, figures, targets, namespaces, url }: ClusterView) {
   const text = url.get(URL_KEYS.text) ?? '';
   const problemsOnly = url.get(URL_KEYS.problemsOnly) === '1';
   const kinds = url.getAll(URL_KEYS.kind).filter((k): k is AppKind => (APP_KINDS as readonly string[]).includes(k));
   const kindKey = kinds.join(',');
   const nsKey = namespaces.join(',');
   const problems = useMemo(() => problemUids(selectProblems(snapshot)), [snapshot]);
+  const coverage = useMemo(() => selectCoverage(snapshot, targets ?? NO_TARGETS), [snapshot, targets]);
   const rows = useMemo(
     () =>
       appMapRows(
@@ -75,21 +80,31 @@ function AppMap({ snapshot, figures, namespaces, url }: ClusterView) {
           },
           problems,
           figures
-        )
+        ),
+        coverage
       ),
-    [snapshot, nsKey, text, problemsOnly, kindKey, problems, figures]
+    [snapshot, nsKey, text, problemsOnly, kindKey, problems, figures, coverage]
   );
+  const coverageNote =
+    coverage.message ?? (targets?.status === 'missing' ? `Scrape health: ${targets.reason}` : undefined);
   if (rows.length === 0) {
     return <p data-testid="appmap-empty">Nothing matches the filters.</p>;
   }
   return (
-    <VirtualList
-      testId="appmap"
-      items={rows}
-      height="calc(100vh - 260px)"
-      getKey={rowKey}
-      estimateSize={estimateRowHeight}
-      renderItem={(row) => <AppMapRowView row={row} />}
-    />
+    <>
+      {coverageNote && (
+        <p data-testid="coverage-status" data-status={coverage.status}>
+          {coverageNote}
+        </p>
+      )}
+      <VirtualList
+        testId="appmap"
+        items={rows}
+        height="calc(100vh - 260px)"
+        getKey={rowKey}
+        estimateSize={estimateRowHeight}
+        renderItem={(row) => <AppMapRowView row={row} />}
+      />
+    </>
   );
 }

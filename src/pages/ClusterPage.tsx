@@ -6,6 +6,7 @@ import { KindErrorsBanner, MissingFiguresBanner, RefreshFailedBanner } from '../
 import { ClusterSnapshot } from '../model/types';
 import { Figures } from '../prometheus/figures';
 import { FigureId } from '../prometheus/promql';
+import { TargetHealth } from '../prometheus/targets';
 import { namespaceNames } from '../selectors/appMap';
 import { ClusterDatasource, useSelectedCluster } from './state/clusters';
 import { useClusterData } from './state/useClusterData';
@@ -18,6 +19,8 @@ export interface ClusterView {
   cluster: ClusterDatasource;
   snapshot: ClusterSnapshot;
   figures: Figures;
+  /** Scrape target health, on pages that ask for it (`targets`). */
+  targets?: TargetHealth;
   /** Selected namespaces; empty means all. */
   namespaces: string[];
 }
@@ -25,6 +28,8 @@ export interface ClusterView {
 interface Props {
   /** The Prometheus figures this page shows (one batched query each). */
   figureIds: FigureId[];
+  /** Also load the scrape targets' `up` (coverage badges). */
+  targets?: boolean;
   /** Offer the namespace filter. */
   namespaceFilter?: boolean;
   /** Page-specific filters, rendered in the toolbar. */
@@ -36,10 +41,10 @@ interface Props {
  * The frame of every app page: cluster picker, namespace filter, refresh, the status banners (refresh failed,
  * forbidden kinds with their RBAC rules, missing Prometheus figures) and the details drawer for `?detail=`.
  */
-export function ClusterPage({ figureIds, namespaceFilter, filters, children }: Props) {
+export function ClusterPage({ figureIds, targets, namespaceFilter, filters, children }: Props) {
   const url = useUrlState();
   const { clusters, cluster, unknownUid } = useSelectedCluster(url);
-  const data = useClusterData(cluster, figureIds);
+  const data = useClusterData(cluster, figureIds, { targets });
   const namespaceOptions = useMemo(
     () => (namespaceFilter ? (data.snapshot ? namespaceNames(data.snapshot) : []) : undefined),
     [namespaceFilter, data.snapshot]
@@ -98,6 +103,7 @@ export function ClusterPage({ figureIds, namespaceFilter, filters, children }: P
             cluster,
             snapshot: data.snapshot,
             figures: data.figures,
+            targets: data.targets,
             namespaces: url.getAll(URL_KEYS.namespace),
           })}
           {detail && (

@@ -2,26 +2,44 @@ import React from 'react';
 import { css, cx } from '@emotion/css';
 import { dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
+import { ObjectRef } from '../../model/types';
 import { AppIngress, AppService, AppWorkload, NamespaceApps } from '../../selectors/appMap';
+import { Coverage, CoverageModel, CoverageSummary, summarize, workloadCoverage } from '../../selectors/coverage';
 import { formatBytes, formatCores, formatServicePort } from '../../selectors/format';
 import { safeHref } from '../links';
 import { ObjectLink } from '../ObjectLink';
 import { PodTile } from '../PodTile';
+import { CoverageBadge, CoverageSummaryText } from './CoverageBadge';
 
+// Coverage rides on the rows (undefined when prometheus-operator is absent), so memoized rows re-render only when
+// their own coverage changes.
 export type AppMapRow =
-  | { type: 'namespace'; apps: NamespaceApps }
-  | { type: 'workload'; workload: AppWorkload }
-  | { type: 'service'; service: AppService }
-  | { type: 'ingress'; ingress: AppIngress };
+  | { type: 'namespace'; apps: NamespaceApps; coverage?: CoverageSummary }
+  | { type: 'workload'; workload: AppWorkload; coverage?: Coverage }
+  | { type: 'service'; service: AppService; coverage?: Coverage }
+  | { type: 'ingress'; ingress: AppIngress; probes?: ObjectRef[] };
 
 /** Flattens namespaces into rows so the virtual list renders only what is on screen. */
-export function appMapRows(namespaces: NamespaceApps[]): AppMapRow[] {
+export function appMapRows(namespaces: NamespaceApps[], coverage?: CoverageModel): AppMapRow[] {
   const rows: AppMapRow[] = [];
+  const covered = coverage?.status === 'ok' ? coverage : undefined;
   for (const apps of namespaces) {
-    rows.push({ type: 'namespace', apps });
-    apps.workloads.forEach((workload) => rows.push({ type: 'workload', workload }));
-    apps.services.forEach((service) => rows.push({ type: 'service', service }));
-    apps.ingresses.forEach((ingress) => rows.push({ type: 'ingress', ingress }));
+    const workloads = apps.workloads.map((workload) => ({
+      workload,
+      coverage: covered && workloadCoverage(covered, workload.services, workload.pods),
+    }));
+    rows.push({
+      type: 'namespace',
+      apps,
+      coverage: covered && summarize(workloads.map((w) => w.coverage!)),
+    });
+    workloads.forEach((w) => rows.push({ type: 'workload', ...w }));
+    apps.services.forEach((service) =>
+      rows.push({ type: 'service', service, coverage: covered?.services.get(service.service.uid) })
+    );
+    apps.ingresses.forEach((ingress) =>
+      rows.push({ type: 'ingress', ingress, probes: covered?.ingressProbes.get(ingress.ingress.uid) })
+    );
   }
   return rows;
 }
@@ -54,17 +72,17 @@ export function estimateRowHeight(row: AppMapRow): number {
 export const AppMapRowView = React.memo(function AppMapRowView({ row }: { row: AppMapRow }) {
   switch (row.type) {
     case 'namespace':
-      return <NamespaceHeader apps={row.apps} />;
+      return <NamespaceHeader apps={row.apps} coverage={row.coverage} />;
     case 'workload':
-      return <WorkloadRow workload={row.workload} />;
+      return <WorkloadRow workload={row.workload} coverage={row.coverage} />;
     case 'service':
-      return <ServiceRow entry={row.service} />;
+      return <ServiceRow entry={row.service} coverage={row.coverage} />;
     case 'ingress':
-      return <IngressRow entry={row.ingress} />;
+      return <IngressRow entry={row.ingress} probes={row.probes} />;
   }
 });
 
-function NamespaceHeader({ apps }: { apps: NamespaceApps }) {
+function NamespaceHeader({ apps, coverage }: { apps: NamespaceApps; coverage?: CoverageSummary }) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.namespace} data-testid="appmap-namespace" data-namespace={apps.namespace}>
@@ -76,11 +94,12 @@ function NamespaceHeader({ apps }: { apps: NamespaceApps }) {
       {apps.problemCount > 0 && (
         <Badge color="red" text={`${apps.problemCount} with problems`} icon="exclamation-triangle" />
       )}
+      {coverage && <CoverageSummaryText summary={coverage} />}
     </div>
   );
 }
 
-function WorkloadRow({ workload: w }: { workload: AppWorkload }) {
+function WorkloadRow({ workload: w, coverage }: { workload: AppWorkload; coverage?: Coverage }) {
   const styles = useStyles2(getStyles);
   return (
     <div
@@ -99,6 +118,7 @@ function WorkloadRow({ workload: w }: { workload: AppWorkload }) {
             desired {w.replicas.desired} · ready {w.replicas.ready} · available {w.replicas.available}
           </span>
         )}
+        {coverage && <CoverageBadge coverage={coverage} />}
         {(w.usage.cpu !== undefined || w.usage.memory !== undefined) && (
           <span className={styles.muted} data-testid="workload-usage">
             using{w.usage.cpu !== undefined ? ` CPU ${formatCores(w.usage.cpu)}` : ''}
@@ -168,7 +188,7 @@ function WorkloadRow({ workload: w }: { workload: AppWorkload }) {
   );
 }
 
-function ServiceRow({ entry }: { entry: AppService }) {
+function ServiceRow({ entry, coverage }: { entry: AppService; coverage?: Coverage }) {
   const styles = useStyles2(getStyles);
   const s = entry.service;
   return (
@@ -189,6 +209,7 @@ function ServiceRow({ entry }: { entry: AppService }) {
             {formatServicePort(p)}
           </span>
         ))}
+        {coverage && <CoverageBadge coverage={coverage} />}
       </div>
       <div className={styles.line} data-testid="service-targets">
         <Icon name="arrow-right" className={styles.muted} />
@@ -217,7 +238,7 @@ function ServiceRow({ entry }: { entry: AppService }) {
   );
 }
 
-function IngressRow({ entry }: { entry: AppIngress }) {
+function IngressRow({ entry, probes }: { entry: AppIngress; probes?: ObjectRef[] }) {
   const styles = useStyles2(getStyles);
   const ing = entry.ingress;
   return (
@@ -227,6 +248,11 @@ function IngressRow({ entry }: { entry: AppIngress }) {
         <ObjectLink object={ing} />
         {ing.ingressClassName && <span className={styles.muted}>class {ing.ingressClassName}</span>}
         {ing.addresses.length > 0 && <span className={styles.muted}>{ing.addresses.join(', ')}</span>}
+        {probes?.map((p) => (
+          <span key={p.uid ?? p.name} data-testid="ingress-probe">
+            <Badge color="blue" icon="heart-rate" text={`probed by ${p.namespace}/${p.name}`} />
+          </span>
+        ))}
       </div>
       {entry.routes.map((r, i) => (
         <div key={i} className={styles.line} data-testid="ingress-route">

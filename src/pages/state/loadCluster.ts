@@ -8,12 +8,20 @@ import { buildSnapshot } from '../../model/snapshot';
 import { ClusterSnapshot } from '../../model/types';
 import { Figures, loadFigures, PrometheusLink } from '../../prometheus/figures';
 import { FigureId } from '../../prometheus/promql';
+import { loadTargetHealth, TargetHealth } from '../../prometheus/targets';
 import { KubernetesDataSourceOptions } from '../../datasource/types';
 import { ClusterDatasource } from './clusters';
 
 export interface ClusterLoad {
   snapshot: ClusterSnapshot;
   figures: Figures;
+  /** `up` per Service and pod, when the page shows scrape coverage. */
+  targets?: TargetHealth;
+}
+
+export interface LoadOptions {
+  /** Also query the scrape targets' `up` (one batched query), for coverage badges. */
+  targets?: boolean;
 }
 
 /** No kind could be listed: the cluster as a whole failed (unreachable, TLS, token). Carries the typed cause. */
@@ -47,11 +55,14 @@ export function prometheusLink(settings: KubernetesDataSourceOptions | undefined
 export async function loadCluster(
   cluster: ClusterDatasource,
   figureIds: FigureId[],
-  signal: AbortSignal
+  signal: AbortSignal,
+  options: LoadOptions = {}
 ): Promise<ClusterLoad> {
-  const [outcomes, figures] = await Promise.all([
+  const link = prometheusLink(cluster.jsonData);
+  const [outcomes, figures, targets] = await Promise.all([
     clientFor(cluster).listKinds(KIND_NAMES, { signal }),
-    loadFigures(prometheusLink(cluster.jsonData), figureIds, signal),
+    loadFigures(link, figureIds, signal),
+    options.targets ? loadTargetHealth(link, signal) : undefined,
   ]);
   if (signal.aborted) {
     throw new CancelledError('The request was cancelled.', '');
@@ -63,5 +74,5 @@ export async function loadCluster(
       throw new ClusterLoadError(first.error);
     }
   }
-  return { snapshot: buildSnapshot(outcomes), figures };
+  return { snapshot: buildSnapshot(outcomes), figures, targets };
 }

@@ -3,12 +3,15 @@ import { ClusterSnapshot } from '../../model/types';
 import { Figures } from '../../prometheus/figures';
 import { FigureId } from '../../prometheus/promql';
 import { ClusterDatasource, refreshSeconds } from './clusters';
-import { ClusterLoad, loadCluster } from './loadCluster';
+import { TargetHealth } from '../../prometheus/targets';
+import { ClusterLoad, loadCluster, LoadOptions } from './loadCluster';
 import { RefreshState, startRefreshLoop } from './refreshLoop';
 
 export interface ClusterData {
   snapshot?: ClusterSnapshot;
   figures: Figures;
+  /** Scrape target health, when asked for (`options.targets`). */
+  targets?: TargetHealth;
   /** The first load of this cluster is running (nothing to show yet). */
   loading: boolean;
   /** A load is in flight (first load or refresh). */
@@ -28,13 +31,18 @@ const NO_FIGURES: Figures = {};
  * default) counted from the end of the previous load, manual refresh ignored while one runs, last good data kept on
  * failure. Changing cluster or unmounting stops the loop, which aborts the in-flight requests.
  */
-export function useClusterData(cluster: ClusterDatasource | undefined, figureIds: FigureId[]): ClusterData {
+export function useClusterData(
+  cluster: ClusterDatasource | undefined,
+  figureIds: FigureId[],
+  options: LoadOptions = {}
+): ClusterData {
   // Tagged with its cluster, so a render right after a cluster change never shows the previous cluster's data.
   const [state, setState] = useState<{ of?: ClusterDatasource } & RefreshState<ClusterLoad>>({
     loading: true,
     refreshing: false,
   });
   const figureKey = figureIds.join(',');
+  const withTargets = Boolean(options.targets);
   const refreshRef = useRef<() => void>(() => {});
 
   useEffect(() => {
@@ -43,7 +51,7 @@ export function useClusterData(cluster: ClusterDatasource | undefined, figureIds
     }
     const ids = figureKey ? (figureKey.split(',') as FigureId[]) : [];
     const loop = startRefreshLoop({
-      load: (signal) => loadCluster(cluster, ids, signal),
+      load: (signal) => loadCluster(cluster, ids, signal, { targets: withTargets }),
       intervalMs: refreshSeconds(cluster.jsonData) * 1000,
       onChange: (next) => setState({ of: cluster, ...next }),
     });
@@ -52,7 +60,7 @@ export function useClusterData(cluster: ClusterDatasource | undefined, figureIds
       loop.stop();
       refreshRef.current = () => {};
     };
-  }, [cluster, figureKey]);
+  }, [cluster, figureKey, withTargets]);
 
   const refresh = useCallback(() => refreshRef.current(), []);
   if (state.of !== cluster || !cluster) {
@@ -62,6 +70,7 @@ export function useClusterData(cluster: ClusterDatasource | undefined, figureIds
   return {
     snapshot: data?.snapshot,
     figures: data?.figures ?? NO_FIGURES,
+    targets: data?.targets,
     loading,
     refreshing,
     error,
