@@ -115,14 +115,20 @@ export function forward(
   upstream: Upstream,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { truncate: boolean; watch: boolean; onError: (status: KubeStatus) => void }
+  options: {
+    truncate: boolean;
+    watch: boolean;
+    onBytes: (bytes: number) => void;
+    onError: (status: KubeStatus) => void;
+  }
 ): void {
   const outgoing = upstreamRequest(upstream, req, endToEnd(req.headers));
   outgoing.on('response', (answer) => {
     const headers = endToEnd(answer.headers);
     if (options.truncate) {
-      return truncated(answer, res, headers, options.watch);
+      return truncated(answer, res, headers, options.watch, options.onBytes);
     }
+    answer.on('data', (chunk: Buffer) => options.onBytes(chunk.length));
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
     // Watches answer headers first and events later: the client must see the headers now, not with the first event.
     res.flushHeaders();
@@ -145,7 +151,13 @@ export function forward(
   pipeline(req, outgoing, () => undefined);
 }
 
-function truncated(answer: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, watch: boolean): void {
+function truncated(
+  answer: IncomingMessage,
+  res: ServerResponse,
+  headers: OutgoingHttpHeaders,
+  watch: boolean,
+  onBytes: (bytes: number) => void
+): void {
   const chunks: Buffer[] = [];
   let done = false;
   const cut = (body: Buffer) => {
@@ -159,6 +171,7 @@ function truncated(answer: IncomingMessage, res: ServerResponse, headers: Outgoi
       headers['content-length'] = body.length;
     }
     res.writeHead(answer.statusCode ?? 200, answer.statusMessage, headers);
+    onBytes(half.length);
     // A graceful close after the half: it reaches the client, which then finds the body short.
     res.write(half, () => res.socket?.end());
   };

@@ -7,7 +7,7 @@
 import { parseFlags, startSimulator, type RunningSimulator } from '../../../simulator/src/main';
 import { generateCa } from './certificates';
 import { startFaultProxy, type RunningFaultProxy } from './proxy';
-import { call, callUntilBroken, type CallOptions } from './testClient';
+import { call, callUntilBroken, open, type CallOptions } from './testClient';
 
 const ADMIN_TOKEN = 'fault-proxy-test-admin';
 // Key generation and the simulator's start take seconds when the shared machine is busy: a limit, not an assertion.
@@ -232,7 +232,7 @@ describe('matching', () => {
     }
     expect(statuses).toEqual([503, 503, 200, 200]);
     expect((await admin('/__faults')).json).toEqual({ rules: [] });
-    expect((await admin('/__faults/stats')).json).toEqual({
+    expect((await admin('/__faults/stats')).json).toMatchObject({
       requests: 4,
       rules: [{ rule: { type: 'error', status: 503, count: 2 }, matched: 2, fired: 2, expired: true }],
     });
@@ -266,7 +266,7 @@ describe('admin endpoint', () => {
     const typo = await admin('/__faults', { method: 'PUT', body: [{ type: 'error', retry_after: 3 }] });
     expect(typo.json?.message).toContain('unknown field retry_after');
     expect((await admin('/__faults', { method: 'DELETE' })).json).toEqual({ rules: [] });
-    expect(proxy.stats()).toEqual({ requests: 0, rules: [] });
+    expect(proxy.stats()).toMatchObject({ requests: 0, responseBytes: 0, rules: [] });
   });
 
   it('counts every request the clients send, whether a rule hit it or not', async () => {
@@ -274,5 +274,31 @@ describe('admin endpoint', () => {
     await Promise.all([viaProxy('/api/v1/pods'), viaProxy('/api/v1/pods'), viaProxy('/api/v1/namespaces')]);
     await admin('/__faults/stats');
     expect(proxy.stats()).toMatchObject({ requests: 3, rules: [{ matched: 2, fired: 2, expired: false }] });
+  });
+
+  it('counts the response bytes relayed, and the requests open: a watch until the client leaves', async () => {
+    const settled = async (inFlight: number) => {
+      for (let i = 0; i < 100 && proxy.stats().inFlight !== inFlight; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return proxy.stats();
+    };
+    const lists = await Promise.all([viaProxy('/api/v1/namespaces'), viaProxy('/api/v1/nodes')]);
+    expect(await settled(0)).toMatchObject({
+      requests: 2,
+      responseBytes: lists[0].body.length + lists[1].body.length,
+      inFlight: 0,
+    });
+    const watch = await open(`${proxy.url}/api/v1/namespaces?watch=1`, {
+      ca: proxy.caPem,
+      headers: { Authorization: `Bearer ${sim.token}` },
+    });
+    expect(await settled(1)).toMatchObject({ requests: 3, inFlight: 1 });
+    proxy.setFaults([]);
+    expect(proxy.stats()).toMatchObject({ requests: 0, responseBytes: 0, inFlight: 1, peakInFlight: 1 });
+    await viaProxy('/api/v1/nodes');
+    expect(await settled(1)).toMatchObject({ requests: 1, inFlight: 1, peakInFlight: 2 });
+    watch.destroy();
+    expect(await settled(0)).toMatchObject({ inFlight: 0, peakInFlight: 2 });
   });
 });

@@ -132,6 +132,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
     if (isAdminPath(path)) {
       return handleAdmin(faults, options.adminToken, req, res, path);
     }
+    faults.opened();
+    res.on('close', () => faults.closed());
     const method = req.method ?? 'GET';
     const attrs = requestAttributes(method, url);
     let truncate = false;
@@ -165,6 +167,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
     forward(upstream, req, res, {
       truncate,
       watch: isWatch(attrs),
+      onBytes: (bytes) => faults.relayed(bytes),
       onError: (status) => {
         log(status.message);
         send(res, status);

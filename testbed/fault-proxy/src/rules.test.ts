@@ -60,6 +60,9 @@ describe('Faults', () => {
     expect(faults.rules).toEqual([]);
     expect(faults.stats()).toEqual({
       requests: 4,
+      responseBytes: 0,
+      inFlight: 0,
+      peakInFlight: 0,
       rules: [{ rule: { type: 'error', rate: 0.5, count: 2 }, matched: 3, fired: 2, expired: true }],
     });
   });
@@ -71,7 +74,7 @@ describe('Faults', () => {
     faults.append([{ type: 'latency' }]);
     expect(faults.stats()).toMatchObject({ requests: 1, rules: [{ fired: 1 }, { fired: 0 }] });
     faults.clear();
-    expect(faults.stats()).toEqual({ requests: 0, rules: [] });
+    expect(faults.stats()).toEqual({ requests: 0, responseBytes: 0, inFlight: 0, peakInFlight: 0, rules: [] });
   });
 });
 

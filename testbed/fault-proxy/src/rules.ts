@@ -113,6 +113,12 @@ export interface RuleStats {
 export interface FaultStats {
   /** Requests seen since the rules were last replaced or cleared (admin requests not counted). */
   requests: number;
+  /** Bytes of upstream response bodies relayed to the clients since then, as the upstream sent them (gzip stays gzip). */
+  responseBytes: number;
+  /** Requests open now: sent, and their answer not yet over (a watch stays open). */
+  inFlight: number;
+  /** The most requests open at once since the rules were last replaced or cleared. */
+  peakInFlight: number;
   /** Every rule set since then, expired ones included, in the order they were added. */
   rules: RuleStats[];
 }
@@ -121,6 +127,9 @@ export interface FaultStats {
 export class Faults {
   private entries: RuleStats[] = [];
   private requests = 0;
+  private responseBytes = 0;
+  private inFlight = 0;
+  private peakInFlight = 0;
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -132,6 +141,9 @@ export class Faults {
   replace(rules: FaultRule[]): void {
     this.entries = [];
     this.requests = 0;
+    this.responseBytes = 0;
+    // Requests still open stay counted: the gauge restarts from them.
+    this.peakInFlight = this.inFlight;
     this.append(rules);
   }
 
@@ -144,7 +156,22 @@ export class Faults {
   }
 
   stats(): FaultStats {
-    return { requests: this.requests, rules: this.entries.map((e) => ({ ...e })) };
+    const { requests, responseBytes, inFlight, peakInFlight } = this;
+    return { requests, responseBytes, inFlight, peakInFlight, rules: this.entries.map((e) => ({ ...e })) };
+  }
+
+  /** A request has arrived; `closed` when its answer is over or the client left. */
+  opened(): void {
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+  }
+
+  closed(): void {
+    this.inFlight--;
+  }
+
+  relayed(bytes: number): void {
+    this.responseBytes += bytes;
   }
 
   /** Counts the request and returns the rules that fire for it (each rolls its own rate, in the order set). */
