@@ -43,49 +43,30 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-interface KeyRef {
-  name: string;
-  key: string;
-  optional?: boolean;
-}
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef; fieldRef?: { fieldPath: string } };
-}
-interface Probe {
-  httpGet?: { path?: string; port?: string | number };
-}
+// The few fields of the Kubernetes objects the checks read.
+type Ref = { name: string; optional?: boolean };
+type KeyRef = Ref & { key: string };
+type Labels = Record<string, string>;
 interface Container {
   name: string;
   image?: string;
-  env?: EnvVar[];
-  envFrom?: Array<{
-    configMapRef?: { name: string; optional?: boolean };
-    secretRef?: { name: string; optional?: boolean };
+  env?: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef; fieldRef?: { fieldPath: string } };
   }>;
+  envFrom?: Array<{ configMapRef?: Ref; secretRef?: Ref }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
   resources?: { requests?: Record<string, string> };
-  readinessProbe?: Probe;
-  livenessProbe?: Probe;
-  ports?: Array<{ name?: string; containerPort: number; protocol?: string }>;
+  readinessProbe?: { httpGet?: { path?: string } };
+  livenessProbe?: { httpGet?: { path?: string } };
 }
-interface Selector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-interface AffinityTerm {
-  topologyKey?: string;
-  labelSelector?: Selector;
-}
+type Selector = { matchLabels?: Labels; matchExpressions?: unknown[] };
+type AffinityTerm = { topologyKey?: string; labelSelector?: Selector };
 interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
-  volumes?: Array<{
-    name: string;
-    configMap?: { name: string; optional?: boolean };
-    secret?: { secretName: string; optional?: boolean };
-  }>;
+  volumes?: Array<{ name: string; configMap?: Ref; secret?: { secretName: string; optional?: boolean } }>;
   affinity?: {
     podAntiAffinity?: {
       requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[];
@@ -96,22 +77,22 @@ interface PodSpec {
 interface Workload {
   replicas?: number;
   serviceName?: string;
-  selector: Selector;
-  template: { metadata: { labels?: Record<string, string> }; spec: PodSpec };
+  template: { metadata: { labels?: Labels }; spec: PodSpec };
 }
 interface ServiceSpec {
   clusterIP?: string;
-  selector?: Record<string, string>;
+  selector?: Labels;
   sessionAffinity?: string;
   ports?: Array<{ port: number; protocol?: string }>;
 }
 interface KObject {
-  apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
   spec?: unknown;
   data?: Record<string, string>;
 }
+/** A container's variables: the value the pod would see (`<fieldPath>` for a fieldRef), and where it comes from. */
+type Env = Map<string, { value?: string; ref?: { kind: string } & KeyRef }>;
 
 /** What the README's commands created in the namespace: Secret name → key → value. */
 type Created = Map<string, Map<string, string>>;
@@ -131,13 +112,12 @@ function run(command: string, args: string[], options: { input?: string; env?: N
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
-function kustomize(dir: string): { text: string; objects: KObject[] } {
+function kustomize(dir: string): KObject[] {
   const built = run('kubectl', ['kustomize', dir]);
   if (built.status !== 0) {
     throw new Error(`kubectl kustomize ${dir} failed:\n${built.stderr}`);
   }
-  const objects = (yaml.loadAll(built.stdout) as KObject[]).filter(Boolean);
-  return { text: built.stdout, objects };
+  return (yaml.loadAll(built.stdout) as KObject[]).filter(Boolean);
 }
 
 /** The ```bash block right after `<!-- grafana-ha-check: marker -->`, with the README line it starts on. */
@@ -191,24 +171,10 @@ function runReadmeBlock(readme: string, marker: string, kubeconfig: string): Cre
   return created;
 }
 
-function selects(selector: Selector | undefined, labels: Record<string, string> = {}): boolean {
-  if (!selector || (!selector.matchLabels && !selector.matchExpressions)) {
-    return false; // an empty selector in a PDB or affinity term selects nothing useful here
-  }
-  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-    switch (operator) {
-      case 'In':
-        return key in labels && values.includes(labels[key]);
-      case 'NotIn':
-        return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists':
-        return key in labels;
-      default:
-        return !(key in labels);
-    }
-  });
-  return byLabels && byExpressions;
+/** matchLabels only: these manifests use nothing else, and a selector this does not read selects nothing here. */
+function selects(selector: Selector | undefined, labels: Labels = {}): boolean {
+  const wanted = Object.entries(selector?.matchLabels ?? {});
+  return !selector?.matchExpressions && wanted.length > 0 && wanted.every(([k, v]) => labels[k] === v);
 }
 
 /** The checks of one build; each failure names the object and the field. */
@@ -237,15 +203,9 @@ class BuildCheck {
   }
 
   /** A ConfigMap's or Secret's key as the pod would see it; a failure (and undefined) when it does not exist. */
-  resolve(
-    where: string,
-    kind: 'ConfigMap' | 'Secret',
-    ref: KeyRef | { name: string; optional?: boolean }
-  ): Map<string, string> | undefined {
-    const source =
-      kind === 'ConfigMap'
-        ? this.configMap(ref.name) && new Map(Object.entries(this.configMap(ref.name)!))
-        : this.created.get(ref.name);
+  resolve(where: string, kind: 'ConfigMap' | 'Secret', ref: Ref | KeyRef): Map<string, string> | undefined {
+    const data = this.configMap(ref.name);
+    const source = kind === 'Secret' ? this.created.get(ref.name) : data && new Map(Object.entries(data));
     if (!source) {
       if (!ref.optional) {
         const origin = kind === 'ConfigMap' ? 'in the build' : `among the Secrets ${README} creates`;
@@ -262,9 +222,9 @@ class BuildCheck {
   }
 
   /** A container's environment as Kubernetes builds it: envFrom first, then env (which wins). */
-  environment(owner: string, container: Container): Map<string, { value?: string; ref?: { kind: string } & KeyRef }> {
+  environment(owner: string, container: Container): Env {
     const where = `${owner} container ${container.name}`;
-    const env = new Map<string, { value?: string; ref?: { kind: string } & KeyRef }>();
+    const env: Env = new Map();
     for (const from of container.envFrom ?? []) {
       const [kind, ref] = from.configMapRef
         ? (['ConfigMap', from.configMapRef] as const)
@@ -334,14 +294,13 @@ function checkGrafana(check: BuildCheck): void {
     return check.fail(`${where} has no container named grafana`);
   }
   for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
-    if (!/^grafana\/grafana:12\.\d+\.\d+$/.test(container.image ?? '') && container.image?.startsWith('grafana/')) {
-      check.fail(
-        `${where} container ${container.name} image ${container.image} is not a pinned grafana/grafana:12.x.y`
-      );
+    if (container === main || container.image?.startsWith('grafana/')) {
+      if (!/^grafana\/grafana:12\.\d+\.\d+$/.test(container.image ?? '')) {
+        check.fail(
+          `${where} container ${container.name} image ${container.image} is not a pinned grafana/grafana:12.x.y`
+        );
+      }
     }
-  }
-  if (!/^grafana\/grafana:12\.\d+\.\d+$/.test(main.image ?? '')) {
-    check.fail(`${where} container grafana image ${main.image} is not a pinned grafana/grafana:12.x.y`);
   }
   for (const probe of ['readinessProbe', 'livenessProbe'] as const) {
     if (main[probe]?.httpGet?.path !== '/api/health') {
@@ -392,12 +351,7 @@ function checkPluginInstall(check: BuildCheck, where: string, pod: PodSpec, main
   }
 }
 
-function checkAlerting(
-  check: BuildCheck,
-  where: string,
-  env: ReturnType<BuildCheck['environment']>,
-  podLabels: Record<string, string>
-): void {
+function checkAlerting(check: BuildCheck, where: string, env: Env, podLabels: Record<string, string>): void {
   const peers = env.get('GF_UNIFIED_ALERTING_HA_PEERS')?.value;
   if (!peers) {
     return check.fail(
@@ -424,15 +378,13 @@ function checkAlerting(
   }
 }
 
-function checkDatabase(check: BuildCheck, where: string, env: ReturnType<BuildCheck['environment']>): void {
+function checkDatabase(check: BuildCheck, where: string, env: Env): void {
   if (env.get('GF_DATABASE_TYPE')?.value !== 'postgres') {
     check.fail(
       `${where} GF_DATABASE_TYPE is ${env.get('GF_DATABASE_TYPE')?.value ?? "unset (SQLite on each pod's disk)"}, not postgres`
     );
   }
-  const [host, user, password] = ['GF_DATABASE_HOST', 'GF_DATABASE_USER', 'GF_DATABASE_PASSWORD'].map((n) =>
-    env.get(n)
-  );
+  const [host, user, password] = ['HOST', 'USER', 'PASSWORD'].map((n) => env.get(`GF_DATABASE_${n}`));
   if (password?.ref?.kind !== 'Secret') {
     check.fail(`${where} GF_DATABASE_PASSWORD does not come from a Secret`);
   }
@@ -496,19 +448,12 @@ function provisioningVariables(parsed: unknown): string[] {
 
 interface ProvisionedDatasource {
   name: string;
-  uid?: string;
   type: string;
   jsonData?: Record<string, unknown>;
   secureJsonData?: Record<string, unknown>;
 }
 
-function checkProvisioning(
-  check: BuildCheck,
-  where: string,
-  pod: PodSpec,
-  main: Container,
-  env: ReturnType<BuildCheck['environment']>
-): void {
+function checkProvisioning(check: BuildCheck, where: string, pod: PodSpec, main: Container, env: Env): void {
   const mounted = (folder: string) => {
     const mount = main.volumeMounts?.find((m) => m.mountPath === `/etc/grafana/provisioning/${folder}`);
     const name = pod.volumes?.find((v) => v.name === mount?.name)?.configMap?.name;
@@ -534,7 +479,7 @@ function checkProvisioning(
     };
     for (const name of provisioningVariables(parsed)) {
       if (env.get(name)?.value === undefined) {
-        check.fail(`${file} reads \${${name}}, which container grafana of ${where} does not set (or sets empty)`);
+        check.fail(`${file} reads \${${name}}, which container grafana of ${where} does not set`);
       }
     }
     kubeatlas.push(...(parsed.datasources ?? []).filter((d) => d.type === DATASOURCE_TYPE));
@@ -576,9 +521,7 @@ function checkReferences(check: BuildCheck, where: string, pod: PodSpec): void {
       if (!container.resources?.requests?.cpu || !container.resources?.requests?.memory) {
         check.fail(`${owner} container ${container.name} requests no CPU or no memory`);
       }
-      if (workload.metadata.name !== 'grafana' || container.name !== 'grafana') {
-        check.environment(owner, container);
-      }
+      check.environment(owner, container); // reports what its variables reference and is missing
     }
   }
 }
@@ -621,7 +564,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const readme = fs.readFileSync(path.join(REPO, README), 'utf8');
   const builds = await check(`kubectl kustomize ${VARIANTS.map((v) => v.dir).join(' and ')}`, () =>
-    VARIANTS.map((variant) => ({ variant, ...kustomize(variant.dir) }))
+    VARIANTS.map((variant) => ({ variant, objects: kustomize(variant.dir) }))
   );
   let testbed: Testbed | undefined;
   try {

@@ -1,0 +1,473 @@
+/**
+ * What N concurrent viewers of the Overview cost (a benchmark that prints figures, not a test: nothing is asserted).
+ * Starts the testbed stack (testbed/src/stack.ts: the real kube-apiserver behind the fault proxy, the metrics stand-in,
+ * real Prometheus) at a scale preset and the sandbox with the built plugin (run `npm run build` first) in a process of
+ * its own, then runs three phases and prints one table:
+ *
+ *   idle    no viewer, for --baseline-seconds: what the control plane, the exporters and Prometheus cost alone;
+ *   steady  N headless Chromium contexts (one browser) on the Overview for --minutes, each refreshing every 30 s;
+ *   churn   N slots that open the Overview and close it again quickly, for --churn-minutes.
+ *
+ * CPU is read from /proc/<pid>/stat (utime + stime) of kube-apiserver, etcd and the sandbox; the idle rate is
+ * subtracted. Requests, bytes and requests in flight through the Kubernetes datasource come from the fault proxy's
+ * counters (between the sandbox's datasource proxy and the apiserver); the browser counts both datasources' proxy
+ * requests, errors and the time to first render. The sandbox is a Node stand-in for Grafana's Go proxy: its CPU is an
+ * order of magnitude for Grafana's, not Grafana's own figure.
+ *
+ *   npx tsx scripts/bench-viewers.ts [--scale S|M] [--viewers N] [--minutes M] [--churn-minutes C] [--baseline-seconds B]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { FaultStats } from '../testbed/fault-proxy/src/rules';
+import { loopbackPort, startComponent, stopComponents, waitUntil, type Component } from '../testbed/src/processes';
+import type { ScaleName } from '../testbed/src/scenario';
+import { startStack, type Stack } from '../testbed/src/stack';
+
+const REPO = path.resolve(__dirname, '..');
+const OVERVIEW = '/a/kubeatlas-kubernetes-app/overview?cluster=kubeatlas-demo&role=Viewer&theme=dark';
+/** The uids of provisioning/datasources/kubeatlas.yaml. */
+const DATASOURCES = { kubernetes: 'kubeatlas-demo', prometheus: 'kubeatlas-prometheus' } as const;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+const { values: flags } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'S' },
+    viewers: { type: 'string', default: '3' },
+    minutes: { type: 'string', default: '1' },
+    'churn-minutes': { type: 'string' },
+    'baseline-seconds': { type: 'string', default: '60' },
+  },
+});
+const scale = flags.scale!.toUpperCase() as ScaleName;
+const viewers = Number(flags.viewers);
+const minutes = Number(flags.minutes);
+const churnMinutes = Number(flags['churn-minutes'] ?? flags.minutes);
+const baselineSeconds = Number(flags['baseline-seconds']);
+
+/**
+ * The optional monitoring groups (prometheus-operator, Grafana Agent Operator) the app lists for scrape coverage: the
+ * testbed does not serve them, and the apiserver's 404 is how the app learns that. Not an error.
+ */
+const OPTIONAL_GROUP_404 = /\/k8s-read\/apis\/monitoring\.(coreos|grafana)\.com\//;
+
+/** What one phase saw, from the browser's side. */
+interface PhaseCounts {
+  name: string;
+  proxy: Record<keyof typeof DATASOURCES, { requests: number; bytes: number }>;
+  errors: string[];
+  /** 404s for the optional groups, counted apart. */
+  absentGroups: number;
+  renders: number[];
+  opens: number;
+}
+
+function newPhase(name: string): PhaseCounts {
+  return {
+    name,
+    proxy: { kubernetes: { requests: 0, bytes: 0 }, prometheus: { requests: 0, bytes: 0 } },
+    errors: [],
+    absentGroups: 0,
+    renders: [],
+    opens: 0,
+  };
+}
+let phase = newPhase('start');
+
+/** CPU seconds a process has used so far (user + system, its own threads). */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The machine's busy and total jiffies (all cores), to show how loaded the 2 shared cores were. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3] - cpu[4], total };
+}
+
+/** The pid of the process whose command line has every given part (the testbed's processes are named by flags). */
+function pidOf(what: string, parts: string[]): number {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (parts.every((part) => argv.some((arg) => arg === part || arg.endsWith(part)))) {
+        return Number(entry);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no process of ${what} (command line with ${parts.join(' ')}) in /proc`);
+}
+
+function proxyStats(stack: Stack): Promise<FaultStats> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(
+      `${stack.apiUrl}/__faults/stats`,
+      { ca: stack.caPem, headers: { Authorization: `Bearer ${stack.testbed.adminToken}` }, agent: false },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+        response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(body))));
+      }
+    );
+    request.on('error', reject);
+  });
+}
+
+/** The built plugin in the sandbox, in its own process so that its CPU is its own. */
+async function startSandboxProcess(stack: Stack, logDir: string): Promise<{ component: Component; url: string }> {
+  if (!fs.existsSync(path.join(REPO, 'dist/module.js'))) {
+    throw new Error('dist/module.js is missing: run `npm run build` first; the sandbox serves the built plugin.');
+  }
+  const port = await loopbackPort();
+  // The same variables provisioningEnv() hands an in-process sandbox.
+  Object.assign(process.env, {
+    KUBEATLAS_PROMETHEUS_URL: stack.prometheusUrl,
+    KUBEATLAS_CLUSTER_URL: stack.apiUrl,
+    KUBEATLAS_TOKEN: stack.token,
+    KUBEATLAS_CA_CERT: stack.caPem,
+    TSX_TSCONFIG_PATH: path.join(REPO, 'sandbox/tsconfig.json'),
+  });
+  const component = startComponent(
+    'sandbox',
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'sandbox/server/main.ts'), '--no-cluster', '--port', String(port)],
+    logDir
+  );
+  const url = `http://localhost:${port}`;
+  await waitUntil('the sandbox', async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, {
+    timeoutMs: 120_000,
+    watch: [component],
+  });
+  return { component, url };
+}
+
+/** Counts what a page does into the phase current at the time: proxy requests by datasource, bytes, errors. */
+function watchPage(page: Page, closing: () => boolean): void {
+  page.on('pageerror', (error) => phase.errors.push(`uncaught exception: ${error.message}`));
+  page.on('console', (message) => {
+    // HTTP errors are counted from the responses; Chromium also logs each as a console error.
+    if (message.type() === 'error' && !/^Failed to load resource/.test(message.text())) {
+      phase.errors.push(`console error: ${message.text()}`);
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() === 404 && OPTIONAL_GROUP_404.test(response.url())) {
+      phase.absentGroups++;
+    } else if (response.status() >= 400) {
+      phase.errors.push(`HTTP ${response.status()} from ${response.url()}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    // A page closed while its lists were loading cancels them: that is the client doing its job.
+    if (!(closing() && /ERR_ABORTED|aborted/i.test(request.failure()?.errorText ?? ''))) {
+      phase.errors.push(`request failed: ${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+  page.on('requestfinished', (request) => {
+    const uid = /\/api\/datasources\/proxy\/uid\/([^/]+)\//.exec(request.url())?.[1];
+    const which = (Object.keys(DATASOURCES) as Array<keyof typeof DATASOURCES>).find((k) => DATASOURCES[k] === uid);
+    if (which) {
+      const counted = phase.proxy[which];
+      counted.requests++;
+      request
+        .sizes()
+        .then((sizes) => (counted.bytes += sizes.responseBodySize))
+        .catch(() => undefined);
+    }
+  });
+}
+
+/** Opens the Overview in a new page and resolves with it once the problems list is rendered (every kind listed). */
+async function openOverview(context: BrowserContext, state = { closing: false }): Promise<Page> {
+  const page = await context.newPage();
+  watchPage(page, () => state.closing);
+  const started = Date.now();
+  phase.opens++;
+  await page.goto(OVERVIEW);
+  await page
+    .getByTestId('problems-list')
+    .or(page.getByTestId('problems-all-good'))
+    .first()
+    .waitFor({ timeout: 180_000 });
+  phase.renders.push(Date.now() - started);
+  return page;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const between = (low: number, high: number) => low + Math.random() * (high - low);
+
+/** Each slot opens the Overview and closes it again: half the time before it has rendered, half soon after. */
+async function churn(context: BrowserContext, until: number): Promise<void> {
+  while (Date.now() < until) {
+    const state = { closing: false };
+    const page = await context.newPage();
+    watchPage(page, () => state.closing);
+    phase.opens++;
+    const started = Date.now();
+    const rendered = page
+      .goto(OVERVIEW)
+      .then(() =>
+        page
+          .getByTestId('problems-list')
+          .or(page.getByTestId('problems-all-good'))
+          .first()
+          .waitFor({ timeout: 180_000 })
+      )
+      .then(() => phase.renders.push(Date.now() - started));
+    if (Math.random() < 0.5) {
+      await Promise.race([rendered, sleep(between(300, 1500))]);
+    } else {
+      await rendered.catch(() => undefined);
+      await sleep(between(1000, 3000));
+    }
+    state.closing = true;
+    await page.close();
+    await rendered.catch(() => undefined);
+  }
+}
+
+interface Meter {
+  pids: Record<'apiserver' | 'etcd' | 'sandbox', number>;
+}
+interface Reading {
+  at: number;
+  cpu: Record<keyof Meter['pids'], number>;
+  machine: { busy: number; total: number };
+}
+function read(meter: Meter): Reading {
+  const cpu = Object.fromEntries(Object.entries(meter.pids).map(([k, pid]) => [k, cpuSeconds(pid)])) as Reading['cpu'];
+  return { at: Date.now(), cpu, machine: machineTicks() };
+}
+
+/** One phase's totals: CPU seconds per process, fault proxy counters, the browser's counts, the peak 10-s rate. */
+interface PhaseResult {
+  counts: PhaseCounts;
+  seconds: number;
+  cpu: Reading['cpu'];
+  busyShare: number;
+  stats: FaultStats;
+  peakRequestsPer10s: number;
+}
+
+async function measure(
+  stack: Stack,
+  meter: Meter,
+  counts: PhaseCounts,
+  body: () => Promise<void>
+): Promise<PhaseResult> {
+  phase = counts;
+  stack.setFaults([]); // starts the proxy's counters afresh
+  const start = read(meter);
+  const samples: number[] = [];
+  const sampler = setInterval(() => {
+    proxyStats(stack)
+      .then((s) => samples.push(s.requests))
+      .catch(() => undefined);
+  }, 1000);
+  try {
+    await body();
+  } finally {
+    clearInterval(sampler);
+  }
+  const end = read(meter);
+  const stats = await proxyStats(stack);
+  samples.push(stats.requests);
+  const cpu = Object.fromEntries(
+    Object.keys(start.cpu).map((k) => [k, end.cpu[k as keyof Reading['cpu']] - start.cpu[k as keyof Reading['cpu']]])
+  ) as Reading['cpu'];
+  const peakRequestsPer10s = samples.reduce((peak, value, i) => Math.max(peak, value - (samples[i - 10] ?? 0)), 0);
+  const busyShare = (end.machine.busy - start.machine.busy) / Math.max(1, end.machine.total - start.machine.total);
+  return { counts, seconds: (end.at - start.at) / 1000, cpu, busyShare, stats, peakRequestsPer10s };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
+    .join('\n');
+}
+
+function report(
+  { idle, opened, steady, churned }: Record<'idle' | 'opened' | 'steady' | 'churned', PhaseResult>,
+  leftInFlight: number
+): void {
+  const idleRate = (k: keyof Reading['cpu']) => idle.cpu[k] / idle.seconds;
+  /** Per viewer-minute, over the phase's N slots; CPU net of the idle rate. */
+  const perViewerMinute = (r: PhaseResult, value: number) => value / (viewers * (r.seconds / 60));
+  const netCpu = (r: PhaseResult, k: keyof Reading['cpu']) => r.cpu[k] - idleRate(k) * r.seconds;
+  const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const columns = [steady, churned];
+  const rows: string[][] = [
+    ['', 'idle', `steady (${viewers} open)`, `churn (${viewers} slots)`],
+    ['phase length', `${fixed(idle.seconds, 0)} s`, ...columns.map((r) => `${fixed(r.seconds, 0)} s`)],
+    ['machine busy (all cores)', ...[idle, ...columns].map((r) => `${fixed(r.busyShare * 100, 0)} %`)],
+    ['kube-apiserver CPU s / min', ...[idle, ...columns].map((r) => fixed(r.cpu.apiserver / (r.seconds / 60)))],
+    [
+      '  per viewer-minute, net of idle',
+      '-',
+      ...columns.map((r) => fixed(perViewerMinute(r, netCpu(r, 'apiserver')), 3)),
+    ],
+    ['etcd CPU s per viewer-minute, net', '-', ...columns.map((r) => fixed(perViewerMinute(r, netCpu(r, 'etcd')), 3))],
+    ['sandbox (proxy stand-in) CPU s / min', ...[idle, ...columns].map((r) => fixed(r.cpu.sandbox / (r.seconds / 60)))],
+    [
+      '  per viewer-minute, net of idle',
+      '-',
+      ...columns.map((r) => fixed(perViewerMinute(r, netCpu(r, 'sandbox')), 3)),
+    ],
+    [
+      'Kubernetes requests at the apiserver',
+      String(idle.stats.requests),
+      ...columns.map((r) => String(r.stats.requests)),
+    ],
+    ['  per viewer-minute', '-', ...columns.map((r) => fixed(perViewerMinute(r, r.stats.requests), 1))],
+    ['  bytes per viewer-minute', '-', ...columns.map((r) => kib(perViewerMinute(r, r.stats.responseBytes)))],
+    ['  per minute (all viewers)', '-', ...columns.map((r) => fixed(r.stats.requests / (r.seconds / 60), 0))],
+    ['  most in any 10 s', '-', ...columns.map((r) => String(r.peakRequestsPer10s))],
+    ['  most in flight at once', String(idle.stats.peakInFlight), ...columns.map((r) => String(r.stats.peakInFlight))],
+    [
+      'browser: Kubernetes proxy req / viewer-min',
+      '-',
+      ...columns.map((r) => fixed(perViewerMinute(r, r.counts.proxy.kubernetes.requests), 1)),
+    ],
+    [
+      'browser: Prometheus proxy req / viewer-min',
+      '-',
+      ...columns.map((r) => fixed(perViewerMinute(r, r.counts.proxy.prometheus.requests), 1)),
+    ],
+    [
+      '  Prometheus bytes per viewer-minute',
+      '-',
+      ...columns.map((r) => kib(perViewerMinute(r, r.counts.proxy.prometheus.bytes))),
+    ],
+    ['pages opened', '0', ...columns.map((r) => String(r.counts.opens))],
+    [
+      '  Kubernetes requests per page opened',
+      '-',
+      '-',
+      fixed(churned.stats.requests / Math.max(1, churned.counts.opens), 1),
+    ],
+    ['errors', String(idle.counts.errors.length), ...columns.map((r) => String(r.counts.errors.length))],
+    ['  while the first pages opened', '-', String(opened.counts.errors.length), '-'],
+    [
+      '404s of absent optional groups (expected)',
+      String(idle.counts.absentGroups),
+      ...columns.map((r) => String(r.counts.absentGroups)),
+    ],
+  ];
+  console.log(`\n${table(rows)}`);
+  const renders = [...opened.counts.renders, ...churned.counts.renders];
+  console.log(
+    `\ntime to first render of the Overview (every kind listed, problems shown), ${renders.length} renders: ` +
+      `p50 ${fixed(percentile(renders, 50), 0)} ms, p95 ${fixed(percentile(renders, 95), 0)} ms, max ${fixed(Math.max(...renders), 0)} ms ` +
+      `(the ${viewers} first opens, all at once: p95 ${fixed(percentile(opened.counts.renders, 95), 0)} ms)`
+  );
+  const firstLoad = opened.stats.requests / viewers;
+  console.log(
+    `churn stays bounded: ${fixed(churned.stats.requests / (churned.seconds / 60), 0)} requests/min and at most ` +
+      `${churned.stats.peakInFlight} in flight while ${viewers} slots opened ${churned.counts.opens} pages ` +
+      `(steady: ${fixed(steady.stats.requests / (steady.seconds / 60), 0)}/min, at most ${steady.stats.peakInFlight} in flight); ` +
+      `${fixed(churned.stats.requests / Math.max(1, churned.counts.opens), 1)} requests per page opened against ` +
+      `${fixed(firstLoad, 1)} for one full first load; ${leftInFlight} still in flight 5 s after the last page closed`
+  );
+  for (const r of [idle, opened, ...columns]) {
+    const distinct = [...new Set(r.counts.errors)];
+    if (distinct.length) {
+      console.log(`${r.counts.name} errors (${r.counts.errors.length}):\n  ${distinct.slice(0, 10).join('\n  ')}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  console.log(
+    `bench-viewers: scale ${scale}, ${viewers} viewers, ${minutes} min steady, ${churnMinutes} min churn, on ${machine}, ${new Date().toISOString()}`
+  );
+  const stack = await startStack({ scale, scrapeIntervalSeconds: 15 });
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-bench-viewers-'));
+  let sandbox: Component | undefined;
+  let browser: Browser | undefined;
+  try {
+    await stack.waitForScrapes(120_000);
+    const started2 = await startSandboxProcess(stack, logDir);
+    sandbox = started2.component;
+    const port = new URL(stack.testbed.url).port;
+    const apiserver = pidOf('kube-apiserver', ['kube-apiserver', `--secure-port=${port}`]);
+    const etcdServers = fs
+      .readFileSync(`/proc/${apiserver}/cmdline`, 'utf8')
+      .split('\0')
+      .find((a) => a.startsWith('--etcd-servers='))!;
+    const etcd = pidOf('etcd', ['etcd', `--listen-client-urls=${etcdServers.slice('--etcd-servers='.length)}`]);
+    const meter: Meter = { pids: { apiserver, etcd, sandbox: sandbox.child.pid! } };
+    console.log(
+      `stack and sandbox up in ${((Date.now() - started) / 1000).toFixed(0)} s; kube-apiserver pid ${apiserver}, etcd ${etcd}, sandbox ${sandbox.child.pid}`
+    );
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    });
+    const contexts = await Promise.all(
+      Array.from({ length: viewers }, () =>
+        browser!.newContext({ baseURL: started2.url, viewport: { width: 1400, height: 900 } })
+      )
+    );
+
+    // One page opened and closed first: the sandbox compiles its host bundle and the apiserver fills its caches
+    // before anything is measured; then a pause for both to settle.
+    await (await openOverview(contexts[0])).close();
+    await sleep(15_000);
+    const idle = await measure(stack, meter, newPhase('idle'), () => sleep(baselineSeconds * 1000));
+    console.log(`idle measured (${baselineSeconds} s); opening ${viewers} viewers`);
+
+    // The first opens are their own phase: the steady figures are what open pages cost, refreshing.
+    let pages: Page[] = [];
+    const opened = await measure(stack, meter, newPhase('open'), async () => {
+      pages = await Promise.all(contexts.map((context) => openOverview(context)));
+    });
+    const steady = await measure(stack, meter, newPhase('steady'), () => sleep(minutes * 60_000));
+    await Promise.all(pages.map((page) => page.close()));
+    console.log(`steady measured (${minutes} min); churning`);
+
+    const churned = await measure(stack, meter, newPhase('churn'), async () => {
+      const until = Date.now() + churnMinutes * 60_000;
+      await Promise.all(contexts.map((context) => churn(context, until)));
+    });
+    await sleep(5000);
+    const leftInFlight = (await proxyStats(stack)).inFlight;
+    report({ idle, opened, steady, churned }, leftInFlight);
+  } finally {
+    await browser?.close();
+    if (sandbox) {
+      await stopComponents([sandbox]);
+    }
+    await stack.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+  console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
