@@ -12,10 +12,6 @@ export interface PrometheusLink {
   cluster?: ClusterLabel;
 }
 
-export function podKey(namespace: string, pod: string): string {
-  return `${namespace}/${pod}`;
-}
-
 function keyOf(figure: FigureDefinition, labels: Record<string, string>): string | undefined {
   const parts = figure.by.map((label) => labels[label]);
   return parts.every((p) => p !== undefined && p !== '') ? parts.join('/') : undefined;

@@ -28,6 +28,11 @@ export function selector(cluster: ClusterLabel | undefined, ...matchers: string[
   return `{${all.join(',')}}`;
 }
 
+/** Key of a pod in figures and target health: `namespace/pod`. */
+export function podKey(namespace: string, pod: string): string {
+  return `${namespace}/${pod}`;
+}
+
 /** Range window for rate(): 5m matches the kubelet's default scrape intervals and kube-prometheus rules. */
 export const RATE_WINDOW = '5m';
 

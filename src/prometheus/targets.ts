@@ -1,6 +1,6 @@
 import { queryInstant } from './client';
-import { NO_PROMETHEUS_REASON, podKey, PrometheusLink } from './figures';
-import { selector } from './promql';
+import { NO_PROMETHEUS_REASON, PrometheusLink } from './figures';
+import { podKey, selector } from './promql';
 
 /** Scrape targets up and down, counted from `up` series. */
 export interface TargetCounts {

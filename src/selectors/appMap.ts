@@ -14,7 +14,8 @@ import {
   ServiceModel,
   StatefulSetModel,
 } from '../model/types';
-import { Figures, figureValue, podKey } from '../prometheus/figures';
+import { Figures, figureValue } from '../prometheus/figures';
+import { podKey } from '../prometheus/promql';
 import { controller, sources, targets, topOwner } from './graph';
 
 /** The app map's sections, in display order; "Other" holds pods without a workload. */

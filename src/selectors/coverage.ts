@@ -21,8 +21,8 @@ import {
   ServiceMonitorModel,
 } from '../model/types';
 import { refOf } from '../model/snapshot';
-import { podKey } from '../prometheus/figures';
-import { TargetCounts, TargetHealth } from '../prometheus/targets';
+import { podKey } from '../prometheus/promql';
+import type { TargetCounts, TargetHealth } from '../prometheus/targets';
 
 /**
  * - covered: a monitor selects it with a matching port and Prometheus has a target up;

@@ -225,7 +225,41 @@ function jobFrom(cronJob: Manifest): Manifest {
 /**
  * Creates the objects: namespaces, then nodes, then storage, then the rest, each rank in parallel batches of 16.
  */
+const CRD_KIND = 'CustomResourceDefinition';
+
+/** CRDs first, each until kube-apiserver says Established: only then are their kinds served and can be created. */
+async function applyCustomResourceDefinitions(api: KubeApi, crds: Manifest[]): Promise<void> {
+  if (crds.length === 0) {
+    return;
+  }
+  const pathOf = await resourcePaths(api, ['apiextensions.k8s.io/v1']);
+  await Promise.all(crds.map((crd) => create(api, pathOf(crd), crd)));
+  for (const crd of crds) {
+    const objectPath = `${pathOf(crd)}/${crd.metadata.name}`;
+    let conditions: Array<{ type?: string; status?: string; message?: string }> = [];
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const response = await api.request<{ status?: { conditions?: typeof conditions } }>('GET', objectPath);
+      conditions = response.body?.status?.conditions ?? [];
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) {
+        break;
+      }
+      if (attempt === 99) {
+        throw new Error(
+          `CustomResourceDefinition ${crd.metadata.name} never became Established: ` +
+            (conditions.map((c) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') || 'no conditions')
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 export async function applyManifests(api: KubeApi, manifests: Manifest[]): Promise<void> {
+  await applyCustomResourceDefinitions(
+    api,
+    manifests.filter((m) => m.kind === CRD_KIND)
+  );
+  manifests = manifests.filter((m) => m.kind !== CRD_KIND);
   // batch/v1 too: the Jobs of run-now CronJobs are made here.
   const pathOf = await resourcePaths(api, [...manifests.map((m) => m.apiVersion as string), 'batch/v1']);
   const clusterFirst = (m: Manifest) =>

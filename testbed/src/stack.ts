@@ -25,6 +25,9 @@ const REPO = path.resolve(__dirname, '../..');
 const SHIPPED_CONFIG = path.join(REPO, 'deploy/prometheus/prometheus.yml');
 /** The metrics listener address the shipped config names; replaced by the stack's own. */
 const SHIPPED_METRICS_URL = 'http://127.0.0.1:16480';
+/** The `up` series prometheus-operator would make of the demo's monitors (see the file's header). */
+const OPERATOR_TARGETS = path.join(REPO, 'testbed/prometheus-operator-targets.yaml');
+const OPERATOR_JOB = 'prometheus-operator-monitors';
 /** The kwok node the machine's real node-exporter stands for. */
 export const NODE_EXPORTER_NODE = 'kwok-worker-1';
 
@@ -85,12 +88,25 @@ function commandOnPath(candidates: string[]): string {
   );
 }
 
-/** The shipped Prometheus config, pointed at this stack's exporter and scraping every `interval`. */
-function prometheusConfig(metricsUrl: string, interval: string): string {
+/** Where the emulated operator targets point: a live /metrics endpoint, and a port nothing listens on. */
+interface OperatorTargetAddresses {
+  up: string;
+  down: string;
+}
+
+/**
+ * The shipped Prometheus config, pointed at this stack's exporter and scraping every `interval`, plus one job with
+ * the emulated prometheus-operator targets (their labels as the operator sets them, kept by honor_labels).
+ */
+function prometheusConfig(metricsUrl: string, interval: string, operator: OperatorTargetAddresses): string {
   const config = yaml.load(fs.readFileSync(SHIPPED_CONFIG, 'utf8')) as {
     global: Record<string, string>;
-    scrape_configs: Array<{ http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
+    scrape_configs: Array<{ job_name?: string; http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
   };
+  const targets = yaml.load(fs.readFileSync(OPERATOR_TARGETS, 'utf8')) as Array<{
+    target: keyof OperatorTargetAddresses;
+    labels: Record<string, string>;
+  }>;
   config.global = {
     ...config.global,
     scrape_interval: interval,
@@ -106,6 +122,11 @@ function prometheusConfig(metricsUrl: string, interval: string): string {
       sd.refresh_interval = interval;
     }
   }
+  config.scrape_configs.push({
+    job_name: OPERATOR_JOB,
+    honor_labels: true,
+    static_configs: targets.map((t) => ({ targets: [operator[t.target]], labels: t.labels })),
+  } as (typeof config.scrape_configs)[number]);
   return yaml.dump(config);
 }
 
@@ -137,11 +158,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     faultProxy = await startFaultProxyFor(testbed);
     const proxy = faultProxy;
 
-    const [metricsPort, nodeExporterPort, prometheusPort] = [
+    const [metricsPort, nodeExporterPort, prometheusPort, closedPort] = [
+      await loopbackPort(),
       await loopbackPort(),
       await loopbackPort(),
       await loopbackPort(),
     ];
+    const operatorTargets = { up: `127.0.0.1:${nodeExporterPort}`, down: `127.0.0.1:${closedPort}` };
     const nodeExporterAddress = `127.0.0.1:${nodeExporterPort}`;
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
     const nodeExporterUrl = `http://${nodeExporterAddress}`;
@@ -178,7 +201,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       )
     );
     const prometheusConfigPath = path.join(tmp, 'prometheus.yml');
-    fs.writeFileSync(prometheusConfigPath, prometheusConfig(metricsUrl, `${options.scrapeIntervalSeconds ?? 2}s`));
+    fs.writeFileSync(
+      prometheusConfigPath,
+      prometheusConfig(metricsUrl, `${options.scrapeIntervalSeconds ?? 2}s`, operatorTargets)
+    );
     const ok = (url: string) => async () => (await fetch(url)).ok;
     await waitUntil('node-exporter', ok(`${nodeExporterUrl}/metrics`), { timeoutMs: 15000, watch: components });
     await waitUntil('the metrics stand-in (exporters/) to list every kind', ok(`${metricsUrl}/healthz`), {
@@ -208,12 +234,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           const { data } = (await response.json()) as {
             data: { activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string }> };
           };
-          const targets = data.activeTargets;
+          // Every target scraped; all up but the emulated operator's down one, which must be down.
+          const targets = data.activeTargets.filter((t) => t.health !== 'unknown');
           down = targets
-            .filter((t) => t.health !== 'up')
+            .filter((t) => (t.health !== 'up') !== (t.labels.instance === operatorTargets.down))
             .map((t) => `${t.labels.job} ${t.labels.instance} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`)
             .join('; ');
-          return targets.length > 0 && !down;
+          return targets.length === data.activeTargets.length && targets.length > 0 && !down;
         },
         { timeoutMs, watch: components }
       ).catch((error: Error) => {
