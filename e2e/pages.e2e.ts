@@ -68,6 +68,58 @@ test(
 );
 
 test(
+  'the app map shows scrape coverage from the monitors and real Prometheus, with each "why not"',
+  async ({ open }) => {
+    // Monitors: testbed/scenarios/demo/40-monitors.yaml; their up series: testbed/prometheus-operator-targets.yaml.
+    const page = await open(`${APP}/applications?cluster=${CLUSTER}&namespace=shop&namespace=payments`, {
+      role: 'Viewer',
+    });
+    const rows = (await collectVirtualRows(page, 'appmap', '[data-testid^="appmap-"]')).join('\n');
+    const has = (pattern: RegExp, what: string) => expect(pattern.test(rows), `${what}; got:\n${rows}`);
+    has(/namespace=shop .*scrape coverage: 1 covered · 0 selected but down · \d+ not covered/, 'shop sums coverage');
+    has(/namespace=payments .*scrape coverage: 0 covered · 2 selected but down/, 'payments sums coverage');
+    has(/kind=Deployment name=catalog .*scraped · 1\/1 up/, 'catalog is scraped and up');
+    has(/testid=appmap-service name=catalog .*scraped · 1\/1 up/, 'the catalog Service is scraped and up');
+    has(/testid=appmap-service name=checkout .*not scraped/, 'checkout is selected by a monitor but not scraped');
+    has(/testid=appmap-service name=payments-api .*scrape down · 0\/1 up/, 'payments-api is selected, target down');
+    has(/kind=Deployment name=fraud-detector .*scrape: no up series/, 'the PodMonitor selects pods without series');
+    has(/testid=appmap-service name=ledger .*not scraped/, 'ledger is matched in the wrong namespace');
+    has(/testid=appmap-service name=frontend .*no monitor/, 'frontend has no monitor');
+    has(/testid=appmap-ingress name=shop .*probed by monitoring\/shop-ingress/, 'the Probe shows on its Ingress');
+
+    const why = async (url: string, row: string, reason: string, text: string) => {
+      const view = await open(`${APP}/applications?cluster=${CLUSTER}&${url}`, { role: 'Viewer' });
+      const badge = view.locator(`${row} [data-testid="coverage"]`);
+      await badge.waitFor({ timeout: 30_000 });
+      await badge.scrollIntoViewIfNeeded();
+      const reasons = await badge.getAttribute('data-reasons');
+      expect(reasons?.split(',').includes(reason), `${row}: reason ${reason} in ${reasons}`);
+      await badge.hover();
+      await view.getByText(text).first().waitFor({ timeout: 5000 });
+    };
+    await why(
+      'namespace=shop&text=checkout',
+      '[data-testid="appmap-service"][data-name="checkout"]',
+      'port',
+      'ServiceMonitor shop/checkout selects it but scrapes Service port metrics'
+    );
+    await why(
+      'namespace=payments&text=ledger',
+      '[data-testid="appmap-service"][data-name="ledger"]',
+      'namespace',
+      'looks only in its own namespace monitoring: add payments'
+    );
+    await why(
+      'namespace=payments&text=payments-api',
+      '[data-testid="appmap-service"][data-name="payments-api"]',
+      'down',
+      'its 1 target is down in Prometheus'
+    );
+  },
+  { cluster: true, expectHttpErrors: [FONTS] }
+);
+
+test(
   'the app map links services to workloads with ports and ingresses to services',
   async ({ open }) => {
     const page = await open(`${APP}/applications?cluster=${CLUSTER}&namespace=shop`, { role: 'Viewer', theme: 'dark' });

@@ -597,3 +597,38 @@ describe('error names', () => {
     expect(new ForbiddenError('Pod', 'list', undefined, 'rule').name).toBe('ForbiddenError');
   });
 });
+
+describe('optional kinds', () => {
+  it('lists only the custom resources GET /apis shows; the others are ApiMissing without a request', async () => {
+    const { client, requests } = clientWith((_req, url) =>
+      url.pathname === '/apis'
+        ? {
+            body: {
+              kind: 'APIGroupList',
+              groups: [{ name: 'monitoring.coreos.com', versions: [{ groupVersion: 'monitoring.coreos.com/v1' }] }],
+            },
+          }
+        : list([pod('m')])
+    );
+    const outcomes = await client.listOptionalKinds(['ServiceMonitor', 'MetricsInstance']);
+    expect(requests.map((r) => new URL(r.url).pathname)).toEqual([
+      '/apis',
+      '/apis/monitoring.coreos.com/v1/servicemonitors',
+    ]);
+    expect(outcomes.ServiceMonitor).toMatchObject({ ok: true });
+    const missing = outcomes.MetricsInstance;
+    expect(missing?.ok === false && missing.error).toBeInstanceOf(ApiMissingError);
+    expect(missing?.ok === false && missing.error.message).toContain(
+      'Its API group monitoring.grafana.com is not served'
+    );
+  });
+
+  it('tries every kind when discovery fails, so each reports its own error', async () => {
+    const { client, requests } = clientWith((_req, url) =>
+      url.pathname === '/apis' ? status(503, 'ServiceUnavailable') : status(403, 'Forbidden', 'forbidden')
+    );
+    const outcomes = await client.listOptionalKinds(['Probe'], {});
+    expect(requests.some((r) => r.url.includes('/probes'))).toBe(true);
+    expect(outcomes.Probe?.ok === false && outcomes.Probe.error).toBeInstanceOf(ForbiddenError);
+  });
+});

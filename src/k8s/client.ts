@@ -19,6 +19,7 @@
  * browser sees through backendSrv). Writes (PATCH/DELETE) are retried on 429 only: a 5xx may have applied them.
  */
 import {
+  ApiMissingError,
   CancelledError,
   errorFromNetwork,
   errorFromResponse,
@@ -303,13 +304,9 @@ export class K8sClient {
    * serves batch/v1 but not batch/v1 CronJob (Kubernetes < 1.21).
    */
   async discover(kinds: readonly KindName[], options: RequestOptions = {}): Promise<ApiDiscovery> {
-    const read = (path: string) =>
-      this.call<Record<string, unknown>>({ route: 'read', method: 'GET', path, context: { verb: 'get' } }, options);
-    const [core, groups] = await Promise.all([read('/api'), read('/apis')]);
-    const groupVersions = new Set<string>([
-      ...stringArray(core.versions),
-      ...arrayOf(groups.groups).flatMap((g) => arrayOf(g.versions).map((v) => String(v.groupVersion))),
-    ]);
+    const read = (path: string) => this.readRaw(path, options);
+    const [core, groupVersions] = await Promise.all([read('/api'), this.groupVersions(options)]);
+    stringArray(core.versions).forEach((v) => groupVersions.add(v));
     const needed = [...new Set(kinds.map((k) => groupVersion(KINDS[k])))].filter((gv) => groupVersions.has(gv));
     const resourceLists = await Promise.all(
       needed.map(async (gv) => {
@@ -329,6 +326,41 @@ export class K8sClient {
       }
     }
     return { groupVersions, served, missing };
+  }
+
+  /** The group/versions of GET /apis ("apps/v1", …; not the core "v1"): one request, answered from memory. */
+  async groupVersions(options: RequestOptions = {}): Promise<Set<string>> {
+    const groups = await this.readRaw('/apis', options);
+    return new Set(arrayOf(groups.groups).flatMap((g) => arrayOf(g.versions).map((v) => String(v.groupVersion))));
+  }
+
+  /**
+   * Lists the optional kinds (custom resources) whose group/version GET /apis shows, so a cluster without them costs
+   * one request and no 404 per refresh; the others come back as ApiMissing. When discovery itself fails, every
+   * kind is tried, to report its own error.
+   */
+  async listOptionalKinds(
+    kinds: readonly KindName[],
+    options: RequestOptions = {}
+  ): Promise<Partial<Record<KindName, ListOutcome>>> {
+    const served = await this.groupVersions(options).catch(() => undefined);
+    throwIfAborted(options.signal);
+    // One at a time: these lists are small, and the built-in kinds' lists hold the browser's other connections.
+    const outcomes = await this.listKinds(
+      kinds.filter((k) => !served || served.has(groupVersion(KINDS[k]))),
+      { ...options, concurrency: 1 }
+    );
+    for (const kind of kinds) {
+      outcomes[kind] ??= { ok: false, error: new ApiMissingError(groupVersion(KINDS[kind]), kind, undefined, false) };
+    }
+    return outcomes;
+  }
+
+  private readRaw(path: string, options: RequestOptions): Promise<Record<string, unknown>> {
+    return this.call<Record<string, unknown>>(
+      { route: 'read', method: 'GET', path, context: { verb: 'get' } },
+      options
+    );
   }
 
   /** POST a SelfSubjectAccessReview: may this token do `verb` on the resource (cluster-wide unless namespace)? */
