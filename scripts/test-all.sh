@@ -34,6 +34,7 @@ step "testbed binaries: kube-apiserver, controller-manager, scheduler, etcd, kwo
 step "unit and integration tests (jest; integration on the testbed's real control plane)" npm test --silent
 step "README's Connect a cluster, verbatim, on the testbed" npx tsx scripts/connect-cluster-check.ts
 step "metrics stand-in on the testbed, scraped by real Prometheus" npx tsx exporters/test/prometheus-check.ts
+step "deploy/grafana-ha: kustomize builds, server-side dry run on the testbed" npx tsx scripts/grafana-ha-check.ts
 step "build" npm run --silent build
 step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, testbed stack" npm run --silent e2e
 step "dashboards against real Prometheus (testbed + metrics stand-in + node-exporter)" npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
