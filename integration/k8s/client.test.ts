@@ -183,7 +183,7 @@ describe.each(['direct', 'proxy'])('client %s', (which) => {
   it('a kind the role lacks: the others still load; the error names the kind and the rule to add', async () => {
     const { client } = noNodes[which].client();
     const outcomes = await client.listKinds(KIND_NAMES);
-    expect(KIND_NAMES.filter((kind) => !outcomes[kind]?.ok)).toEqual(['Node']);
+    expect(KIND_NAMES.filter((kind) => !outcomes[kind]?.ok)).toEqual(['Node', 'MetricsInstance']);
     const node = outcomes.Node;
     const error = node && !node.ok ? node.error : undefined;
     expect(error).toBeInstanceOf(ForbiddenError);
