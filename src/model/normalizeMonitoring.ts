@@ -38,31 +38,24 @@ function optionalSelector(value: unknown): LabelSelector | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? labelSelector(value) : undefined;
 }
 
-function serviceMonitor(raw: Json): ServiceMonitorModel | undefined {
-  const spec = obj(raw.spec);
-  const b = base('ServiceMonitor', raw, CONFIGURED);
-  return (
-    b && {
-      ...b,
-      selector: labelSelector(spec.selector),
-      namespaceSelector: monitorNamespaces(spec.namespaceSelector),
-      endpoints: endpoints(spec.endpoints),
-    }
-  );
+/** ServiceMonitor and PodMonitor share their shape; only the endpoints' field differs. */
+function labelMonitor<K extends 'ServiceMonitor' | 'PodMonitor'>(kind: K, endpointsField: string) {
+  return (raw: Json) => {
+    const spec = obj(raw.spec);
+    const b = base(kind, raw, CONFIGURED);
+    return (
+      b && {
+        ...b,
+        selector: labelSelector(spec.selector),
+        namespaceSelector: monitorNamespaces(spec.namespaceSelector),
+        endpoints: endpoints(spec[endpointsField]),
+      }
+    );
+  };
 }
 
-function podMonitor(raw: Json): PodMonitorModel | undefined {
-  const spec = obj(raw.spec);
-  const b = base('PodMonitor', raw, CONFIGURED);
-  return (
-    b && {
-      ...b,
-      selector: labelSelector(spec.selector),
-      namespaceSelector: monitorNamespaces(spec.namespaceSelector),
-      endpoints: endpoints(spec.podMetricsEndpoints),
-    }
-  );
-}
+const serviceMonitor: (raw: Json) => ServiceMonitorModel | undefined = labelMonitor('ServiceMonitor', 'endpoints');
+const podMonitor: (raw: Json) => PodMonitorModel | undefined = labelMonitor('PodMonitor', 'podMetricsEndpoints');
 
 function probe(raw: Json): ProbeModel | undefined {
   const spec = obj(raw.spec);
