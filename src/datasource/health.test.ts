@@ -1,6 +1,7 @@
 import { errorFromNetwork, errorFromResponse, type RequestContext } from '../k8s/errors';
 import { KINDS } from '../k8s/kinds';
 import { permissionKey, READER_PERMISSIONS } from '../k8s/rbac';
+import type { KindName } from '../model/types';
 import recorded from '../k8s/__fixtures__/kube-apiserver-1.34.json';
 import {
   accessAttributes,
@@ -257,37 +258,27 @@ describe('RBAC', () => {
 });
 
 describe('evaluateApis', () => {
+  /** Discovery of a cluster that serves only the core v1 and misses these kinds. */
+  const missingOnly = (missing: Array<{ kind: KindName; groupVersion: string }>) =>
+    evaluateApis({ ok: true, value: { groupVersions: new Set(['v1']), served: [], missing } });
+
   it('warns about a cluster without batch/v1 CronJob and discovery.k8s.io/v1, naming what is lost', () => {
-    const step = evaluateApis({
-      ok: true,
-      value: {
-        groupVersions: new Set(['v1']),
-        served: [],
-        missing: [
-          { kind: 'CronJob', groupVersion: 'batch/v1' },
-          { kind: 'EndpointSlice', groupVersion: 'discovery.k8s.io/v1' },
-        ],
-      },
-    });
+    const step = missingOnly([
+      { kind: 'CronJob', groupVersion: 'batch/v1' },
+      { kind: 'EndpointSlice', groupVersion: 'discovery.k8s.io/v1' },
+    ]);
     expect(step.status).toBe('warn');
     expect(step.detail).toContain('batch/v1 CronJob (CronJobs in the Applications page');
     expect(step.detail).toContain('discovery.k8s.io/v1 EndpointSlice');
     expect(step.fix).toMatch(/1\.21/);
   });
   it('passes without the monitoring CRDs, saying which operator is not installed and what that costs', () => {
-    const step = evaluateApis({
-      ok: true,
-      value: {
-        groupVersions: new Set(['v1']),
-        served: [],
-        missing: [
-          { kind: 'ServiceMonitor', groupVersion: 'monitoring.coreos.com/v1' },
-          { kind: 'PodMonitor', groupVersion: 'monitoring.coreos.com/v1' },
-          { kind: 'Probe', groupVersion: 'monitoring.coreos.com/v1' },
-          { kind: 'MetricsInstance', groupVersion: 'monitoring.grafana.com/v1alpha1' },
-        ],
-      },
-    });
+    const step = missingOnly([
+      { kind: 'ServiceMonitor', groupVersion: 'monitoring.coreos.com/v1' },
+      { kind: 'PodMonitor', groupVersion: 'monitoring.coreos.com/v1' },
+      { kind: 'Probe', groupVersion: 'monitoring.coreos.com/v1' },
+      { kind: 'MetricsInstance', groupVersion: 'monitoring.grafana.com/v1alpha1' },
+    ]);
     expect(step.status).toBe('pass');
     expect(step.detail).toContain(
       'Optional: prometheus-operator is not installed (no ServiceMonitor, PodMonitor, Probe), so scrape coverage is not shown.'
