@@ -2,15 +2,17 @@
  * @jest-environment node
  */
 // The launcher's answers to bad input: each names the problem and the fix, and leaves no process behind. These need
-// no Kubernetes binaries: a stand-in bin folder holds scripts named like them.
+// no Kubernetes binaries: a stand-in bin folder holds scripts named like them. The custom resources' order is checked
+// on the real control plane (the binaries of testbed/build.sh).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestbed } from './launcher';
+import yaml from 'js-yaml';
+import { startTestbed, type Testbed } from './launcher';
 import { loopbackPort } from './processes';
-import { loadScenario } from './scenario';
+import { applyManifests, CRDS_DIR, loadScenario, type Manifest } from './scenario';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-launcher-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -114,4 +116,82 @@ describe('ports and components', () => {
     );
     expect(processesMentioning(marker)).toEqual([]);
   });
+});
+
+/** A CRD of the testbed's own group, kind Widget unless told otherwise. */
+function widgetCrd(plural = 'widgets', kind = 'Widget'): Manifest {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.testbed.kubeatlas.io` },
+    spec: {
+      group: 'testbed.kubeatlas.io',
+      scope: 'Namespaced',
+      names: { kind, plural, listKind: `${kind}List`, singular: plural.replace(/s$/, '') },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+describe('custom resources, on the real control plane', () => {
+  let testbed: Testbed;
+
+  beforeAll(async () => {
+    // The Widget's file sorts before its CRD's, as a folder applied in file order may have it.
+    const dir = scenario('crd-order', {
+      'a-widget.yaml': 'apiVersion: testbed.kubeatlas.io/v1\nkind: Widget\nmetadata: {name: first}\nspec: {size: 3}\n',
+      'b-crd.yaml': yaml.dump(widgetCrd()),
+    });
+    testbed = await startTestbed({ scenario: dir });
+  }, 180_000);
+  afterAll(() => testbed?.stop(), 60_000);
+
+  it('creates the CRDs first and their objects once the kinds are served, whatever the file order', async () => {
+    const widget = await testbed.api.get<Manifest>('/apis/testbed.kubeatlas.io/v1/namespaces/default/widgets/first');
+    expect(widget.spec).toEqual({ size: 3 });
+  });
+
+  it('installs monitoring.grafana.com from testbed/crds on demand: a plain-text 404 before, MetricsInstance after', async () => {
+    const group = '/apis/monitoring.grafana.com/v1alpha1';
+    const before = await testbed.api.request('GET', group);
+    expect([before.status, before.text.trim()]).toEqual([404, '404 page not found']);
+    const instance = {
+      apiVersion: 'monitoring.grafana.com/v1alpha1',
+      kind: 'MetricsInstance',
+      metadata: { name: 'primary', namespace: 'default' },
+      spec: {
+        serviceMonitorSelector: { matchLabels: { instance: 'primary' } },
+        serviceMonitorNamespaceSelector: {},
+        podMonitorSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
+        remoteWrite: [{ url: 'http://prometheus:9090/api/v1/write' }],
+      },
+    };
+    // The instance before its CRD, in one call.
+    await applyManifests(testbed.api, [instance, ...loadScenario(path.join(CRDS_DIR, 'monitoring.grafana.com.yaml'))]);
+    const stored = await testbed.api.get<Manifest>(`${group}/namespaces/default/metricsinstances/primary`);
+    // The selectors as written, and what the schema does not describe kept.
+    expect(stored.spec).toEqual(instance.spec);
+  });
+
+  it('names a CRD that never becomes Established, with its conditions', async () => {
+    // Kind Widget is taken in the group already, so kube-apiserver does not accept the names.
+    await expect(applyManifests(testbed.api, [widgetCrd('gadgets', 'Widget')])).rejects.toThrow(
+      new RegExp(
+        '^CustomResourceDefinition gadgets.testbed.kubeatlas.io was not Established within 15 s; its conditions: ' +
+          'NamesAccepted=False ListKindConflict "WidgetList" is already in use; Established=False NotAccepted'
+      )
+    );
+  }, 30_000);
 });

@@ -15,6 +15,8 @@ import { KubeApi } from './kubeApi';
 export type Manifest = Record<string, any>;
 
 export const SCENARIOS_DIR = path.resolve(__dirname, '../scenarios');
+/** CRDs a test installs when it needs them, outside every scenario (monitoring.grafana.com: the demo has none). */
+export const CRDS_DIR = path.resolve(__dirname, '../crds');
 const RUN_NOW = 'testbed.kubeatlas.io/run-now';
 
 export const SCALES = {
@@ -222,12 +224,33 @@ function jobFrom(cronJob: Manifest): Manifest {
   };
 }
 
-/**
- * Creates the objects: namespaces, then nodes, then storage, then the rest, each rank in parallel batches of 16.
- */
 const CRD_KIND = 'CustomResourceDefinition';
+/** How long a new CRD may take to be Established and served: kube-apiserver needs well under a second. */
+const CRD_TIMEOUT_MS = 15000;
 
-/** CRDs first, each until kube-apiserver says Established: only then are their kinds served and can be created. */
+interface CrdCondition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** Polls `check` every 100 ms until it returns true or the CRD timeout passes; says whether it did. */
+async function within(check: () => Promise<boolean>): Promise<boolean> {
+  for (const deadline = Date.now() + CRD_TIMEOUT_MS; Date.now() < deadline;) {
+    if (await check()) {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/**
+ * Creates the CRDs, then waits for each until kube-apiserver has Established it and its discovery document lists the
+ * kind: only then can objects of that kind be created. A CRD that is not accepted (a name taken in its group, a
+ * schema refused) is named with its conditions.
+ */
 async function applyCustomResourceDefinitions(api: KubeApi, crds: Manifest[]): Promise<void> {
   if (crds.length === 0) {
     return;
@@ -235,25 +258,47 @@ async function applyCustomResourceDefinitions(api: KubeApi, crds: Manifest[]): P
   const pathOf = await resourcePaths(api, ['apiextensions.k8s.io/v1']);
   await Promise.all(crds.map((crd) => create(api, pathOf(crd), crd)));
   for (const crd of crds) {
-    const objectPath = `${pathOf(crd)}/${crd.metadata.name}`;
-    let conditions: Array<{ type?: string; status?: string; message?: string }> = [];
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const response = await api.request<{ status?: { conditions?: typeof conditions } }>('GET', objectPath);
+    let conditions: CrdCondition[] = [];
+    const established = await within(async () => {
+      const response = await api.request<{ status?: { conditions?: CrdCondition[] } }>(
+        'GET',
+        `${pathOf(crd)}/${crd.metadata.name}`
+      );
       conditions = response.body?.status?.conditions ?? [];
-      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) {
-        break;
-      }
-      if (attempt === 99) {
+      return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    });
+    if (!established) {
+      const described = conditions.map((c) => [`${c.type}=${c.status}`, c.reason, c.message].filter(Boolean).join(' '));
+      throw new Error(
+        `CustomResourceDefinition ${crd.metadata.name} was not Established within ${CRD_TIMEOUT_MS / 1000} s; ` +
+          `its conditions: ${described.join('; ') || 'none yet'}. Fix its spec (names, schema).`
+      );
+    }
+    const { group, names, versions } = crd.spec as {
+      group: string;
+      names: { plural: string };
+      versions: Array<{ name: string; served?: boolean }>;
+    };
+    for (const version of versions.filter((v) => v.served !== false)) {
+      const discovery = `/apis/${group}/${version.name}`;
+      const served = await within(async () => {
+        const response = await api.request<{ resources?: ApiResource[] }>('GET', discovery);
+        return response.status === 200 && (response.body.resources ?? []).some((r) => r.name === names.plural);
+      });
+      if (!served) {
         throw new Error(
-          `CustomResourceDefinition ${crd.metadata.name} never became Established: ` +
-            (conditions.map((c) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') || 'no conditions')
+          `CustomResourceDefinition ${crd.metadata.name} is Established, but GET ${discovery} did not list ` +
+            `${names.plural} within ${CRD_TIMEOUT_MS / 1000} s: see the kube-apiserver log in the testbed's logs folder.`
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
+/**
+ * Creates the objects: CRDs first (until served), then namespaces, nodes, storage and the rest, each rank in parallel
+ * batches of 16. Objects of a CRD's kind may come before the CRD in the list, as in a folder applied in file order.
+ */
 export async function applyManifests(api: KubeApi, manifests: Manifest[]): Promise<void> {
   await applyCustomResourceDefinitions(
     api,
