@@ -1,8 +1,9 @@
 /**
  * The whole test ground for anything that must see the product's real inputs: the testbed's real control plane with
  * the project's RBAC applied as users apply it, the kube-state-metrics and kubelet stand-in (exporters/) reading that
- * apiserver, a real node-exporter, and a real Prometheus with deploy/prometheus/prometheus.yml. Used by the browser
- * e2e suite, the dashboard proof and `npm run sandbox`.
+ * apiserver, a real node-exporter, and a real Prometheus with deploy/prometheus/prometheus.yml. On the demo scenario,
+ * Prometheus also has the targets prometheus-operator would make of its monitors (./operatorTargets.ts). Used by the
+ * browser e2e suite, the dashboard proof and `npm run sandbox`.
  *
  *   const stack = await startStack({ scrapeIntervalSeconds: 2 });
  *   try { await stack.waitForScrapes(); await query(stack.prometheusUrl, 'count(kube_pod_info)'); } finally { await stack.stop(); }
@@ -19,15 +20,14 @@ import type { KubeApi } from './kubeApi';
 import type { RunningFaultProxy } from '../fault-proxy/src/proxy';
 import { startFaultProxyFor } from './faultProxy';
 import { startTestbed, type Testbed, type TestbedOptions } from './launcher';
+import { loadOperatorTargets, operatorScrapeJob, type OperatorTarget, type TargetAddresses } from './operatorTargets';
 import { Component, loopbackPort, startComponent, stopComponents, waitUntil } from './processes';
+import { loadScenario } from './scenario';
 
 const REPO = path.resolve(__dirname, '../..');
 const SHIPPED_CONFIG = path.join(REPO, 'deploy/prometheus/prometheus.yml');
 /** The metrics listener address the shipped config names; replaced by the stack's own. */
 const SHIPPED_METRICS_URL = 'http://127.0.0.1:16480';
-/** The `up` series prometheus-operator would make of the demo's monitors (see the file's header). */
-const OPERATOR_TARGETS = path.join(REPO, 'testbed/prometheus-operator-targets.yaml');
-const OPERATOR_JOB = 'prometheus-operator-monitors';
 /** The kwok node the machine's real node-exporter stands for. */
 export const NODE_EXPORTER_NODE = 'kwok-worker-1';
 
@@ -55,7 +55,10 @@ export interface Stack {
   setFaults(rules: object[]): void;
   /** Logs of node-exporter, the exporter and Prometheus (the testbed's own are in testbed.logDir). */
   logDir: string;
-  /** Resolves once Prometheus has discovered and scraped every target and all are up; rejects naming the others. */
+  /**
+   * Resolves once Prometheus has discovered and scraped every target, and all are up but the emulated operator's
+   * targets declared down, which must be down; rejects naming the others.
+   */
   waitForScrapes(timeoutMs?: number): Promise<void>;
   /** GET a path of the Kubernetes API as the ServiceAccount, parsed as JSON. */
   kubeGet<T = unknown>(apiPath: string): Promise<T>;
@@ -88,25 +91,19 @@ function commandOnPath(candidates: string[]): string {
   );
 }
 
-/** Where the emulated operator targets point: a live /metrics endpoint, and a port nothing listens on. */
-interface OperatorTargetAddresses {
-  up: string;
-  down: string;
-}
-
 /**
- * The shipped Prometheus config, pointed at this stack's exporter and scraping every `interval`, plus one job with
- * the emulated prometheus-operator targets (their labels as the operator sets them, kept by honor_labels).
+ * The shipped Prometheus config, pointed at this stack's exporter and scraping every `interval`, plus the emulated
+ * prometheus-operator targets, if any.
  */
-function prometheusConfig(metricsUrl: string, interval: string, operator: OperatorTargetAddresses): string {
+function prometheusConfig(
+  metricsUrl: string,
+  interval: string,
+  monitorTargets: { targets: OperatorTarget[]; addresses: TargetAddresses }
+): string {
   const config = yaml.load(fs.readFileSync(SHIPPED_CONFIG, 'utf8')) as {
     global: Record<string, string>;
-    scrape_configs: Array<{ job_name?: string; http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
+    scrape_configs: Array<{ http_sd_configs?: Array<{ url: string; refresh_interval?: string }> }>;
   };
-  const targets = yaml.load(fs.readFileSync(OPERATOR_TARGETS, 'utf8')) as Array<{
-    target: keyof OperatorTargetAddresses;
-    labels: Record<string, string>;
-  }>;
   config.global = {
     ...config.global,
     scrape_interval: interval,
@@ -122,11 +119,9 @@ function prometheusConfig(metricsUrl: string, interval: string, operator: Operat
       sd.refresh_interval = interval;
     }
   }
-  config.scrape_configs.push({
-    job_name: OPERATOR_JOB,
-    honor_labels: true,
-    static_configs: targets.map((t) => ({ targets: [operator[t.target]], labels: t.labels })),
-  } as (typeof config.scrape_configs)[number]);
+  if (monitorTargets.targets.length > 0) {
+    config.scrape_configs.push(operatorScrapeJob(monitorTargets.targets, monitorTargets.addresses));
+  }
   return yaml.dump(config);
 }
 
@@ -164,7 +159,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await loopbackPort(),
       await loopbackPort(),
     ];
-    const operatorTargets = { up: `127.0.0.1:${nodeExporterPort}`, down: `127.0.0.1:${closedPort}` };
+    // They describe the demo's monitors (a --scale adds none); another scenario has other monitors or none.
+    const monitorTargets = {
+      targets: (options.scenario ?? 'demo') === 'demo' ? loadOperatorTargets(loadScenario('demo')) : [],
+      addresses: { up: `127.0.0.1:${nodeExporterPort}`, down: `127.0.0.1:${closedPort}` },
+    };
     const nodeExporterAddress = `127.0.0.1:${nodeExporterPort}`;
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
     const nodeExporterUrl = `http://${nodeExporterAddress}`;
@@ -203,7 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const prometheusConfigPath = path.join(tmp, 'prometheus.yml');
     fs.writeFileSync(
       prometheusConfigPath,
-      prometheusConfig(metricsUrl, `${options.scrapeIntervalSeconds ?? 2}s`, operatorTargets)
+      prometheusConfig(metricsUrl, `${options.scrapeIntervalSeconds ?? 2}s`, monitorTargets)
     );
     const ok = (url: string) => async () => (await fetch(url)).ok;
     await waitUntil('node-exporter', ok(`${nodeExporterUrl}/metrics`), { timeoutMs: 15000, watch: components });
@@ -232,13 +231,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         async () => {
           const response = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
           const { data } = (await response.json()) as {
-            data: { activeTargets: Array<{ labels: Record<string, string>; health: string; lastError: string }> };
+            data: {
+              activeTargets: Array<{
+                labels: Record<string, string>;
+                scrapeUrl: string;
+                health: string;
+                lastError: string;
+              }>;
+            };
           };
-          // Every target scraped; all up but the emulated operator's down one, which must be down.
           const targets = data.activeTargets.filter((t) => t.health !== 'unknown');
+          const meantDown = (t: { scrapeUrl: string }) => new URL(t.scrapeUrl).host === monitorTargets.addresses.down;
           down = targets
-            .filter((t) => (t.health !== 'up') !== (t.labels.instance === operatorTargets.down))
-            .map((t) => `${t.labels.job} ${t.labels.instance} ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`)
+            .filter((t) => (t.health === 'up') === meantDown(t))
+            .map(
+              (t) =>
+                `${t.labels.job} ${t.labels.pod ?? t.labels.instance} ${t.health}${meantDown(t) ? ' (meant to be down)' : ''}` +
+                (t.lastError ? `: ${t.lastError}` : '')
+            )
             .join('; ');
           return targets.length === data.activeTargets.length && targets.length > 0 && !down;
         },
