@@ -4,8 +4,9 @@
 #   1. waits for the API server; writes a kubeconfig that reaches it as https://k3s:6443 (for kube-state-metrics);
 #   2. applies KubeAtlas' RBAC as users do (deploy/kubernetes) and the demo Prometheus' ServiceAccount;
 #   3. starts kwok with the testbed's Stages (deploy/docker/cluster/kwok-controller.yaml);
-#   4. applies the demo scenario (testbed/scenarios/demo: fake nodes, workloads, planted problems) and, as the
-#      testbed does, runs at once each CronJob annotated testbed.kubeatlas.io/run-now;
+#   4. applies the demo scenario (testbed/scenarios/demo: fake nodes, workloads, planted problems, prometheus-operator
+#      monitors), its CustomResourceDefinitions first until established, and, as the testbed does, runs at once each
+#      CronJob annotated testbed.kubeatlas.io/run-now;
 #   5. writes to /credentials the token and CA of ServiceAccount kubeatlas/kubeatlas (read from its Secret
 #      kubeatlas-token, as the README's "Connect a cluster" does) and the Prometheus token.
 # Every step is idempotent: a second `docker compose up` applies the same objects again.
@@ -109,7 +110,14 @@ fi
 kubectl -n kube-system rollout status deployment/kwok-controller --timeout="${TIMEOUT_SECONDS}s" ||
   fail "kwok did not become ready. k3s pulls registry.k8s.io/kwok/kwok itself (network access needed); see \`docker compose exec k3s kubectl -n kube-system describe pods -l app=kwok-controller\`."
 
-# 4. The demo scenario, as plain manifests.
+# 4. The demo scenario, as plain manifests. Its CustomResourceDefinitions go first, and each must be established: in
+#    one apply of the folder, kubectl would find no kind ServiceMonitor (the CRD not served yet) and refuse the monitors.
+for manifest in "$DEMO"/scenario/*.yaml; do
+  grep -q '^kind: CustomResourceDefinition$' "$manifest" || continue
+  kubectl apply -f "$manifest"
+  kubectl wait --for condition=established --timeout="${TIMEOUT_SECONDS}s" -f "$manifest" ||
+    fail "the CustomResourceDefinitions of $manifest were not established; see \`docker compose exec k3s kubectl describe crd\` (conditions NamesAccepted, Established)."
+done
 kubectl apply -f "$DEMO/scenario/"
 kubectl get cronjobs -A -o go-template='{{ range $c := .items }}{{ with $c.metadata.annotations }}{{ if eq (or (index . "testbed.kubeatlas.io/run-now") "") "true" }}{{ $c.metadata.namespace }} {{ $c.metadata.name }}{{ "\n" }}{{ end }}{{ end }}{{ end }}' |
   while read -r namespace name; do

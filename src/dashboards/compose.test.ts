@@ -5,7 +5,7 @@
 // provisioning/) is checked statically: it runs upstream images only, pinned, besides the one Grafana+plugin image;
 // nothing of the retired simulator comes back; every mounted path exists; and names, ports, paths and credentials
 // agree between compose, the setup script, the cluster manifests, the Prometheus config and the provisioning files.
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import path from 'path';
 import yaml from 'js-yaml';
 
@@ -208,6 +208,40 @@ describe('docker-compose.yaml', () => {
     // The scenario is the testbed's, applied as plain manifests.
     expect(locate(setup, `${demo}/scenario`).source).toBe('./testbed/scenarios/demo');
     expect(SETUP).toContain('kubectl apply -f "$DEMO/scenario/"');
+  });
+
+  it("applies the scenario's CustomResourceDefinitions first, each file until established, then the folder", () => {
+    // The script finds them by this line; kubectl wait -f waits on every object of a file, so those hold CRDs only.
+    const crdLine = "grep -q '^kind: CustomResourceDefinition$'";
+    const scenario = 'testbed/scenarios/demo';
+    const files = readdirSync(path.join(REPO, scenario)).filter((file) => file.endsWith('.yaml'));
+    const crdFiles = files.filter((file) => /^kind: CustomResourceDefinition$/m.test(read(`${scenario}/${file}`)));
+    expect(crdFiles.length).toBeGreaterThan(0);
+    const groups = new Set<string>();
+    for (const file of files) {
+      const kinds = loadAll(`${scenario}/${file}`).map((document) => document.kind);
+      expect({ file, crds: kinds.includes('CustomResourceDefinition') }).toEqual({
+        file,
+        crds: crdFiles.includes(file),
+      });
+      if (crdFiles.includes(file)) {
+        expect({ file, kinds: [...new Set(kinds)] }).toEqual({ file, kinds: ['CustomResourceDefinition'] });
+        loadAll(`${scenario}/${file}`).forEach((crd) => groups.add(crd.spec.group));
+      }
+    }
+    // The scenario has objects of those kinds (the monitors), which the folder's apply creates.
+    const custom = files.flatMap((file) =>
+      loadAll(`${scenario}/${file}`).filter((document) => groups.has(String(document.apiVersion).split('/')[0]))
+    );
+    expect(custom.length).toBeGreaterThan(0);
+    const order = [
+      SETUP.indexOf(`for manifest in "$DEMO"/scenario/*.yaml; do\n  ${crdLine} "$manifest" || continue`),
+      SETUP.indexOf('kubectl apply -f "$manifest"'),
+      SETUP.indexOf('kubectl wait --for condition=established --timeout="${TIMEOUT_SECONDS}s" -f "$manifest"'),
+      SETUP.indexOf('kubectl apply -f "$DEMO/scenario/"'),
+    ];
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it('starts kwok on the real node with the configuration files the setup script puts in its ConfigMap', () => {
