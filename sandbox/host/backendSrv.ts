@@ -137,6 +137,8 @@ export class SandboxBackendSrv {
       window
         .fetch(requestUrl(options), {
           method: options.method ?? 'GET',
+          // fetch.ts parseInitFromOptions: the caller's headers go out as given (a watch's Accept).
+          headers: options.headers,
           credentials: 'same-origin',
           signal: controller.signal,
         })

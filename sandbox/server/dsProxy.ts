@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { renderGoTemplate, type TemplateData } from './goTemplate';
 import type { StoredDataSource } from './provisioning';
 
@@ -16,6 +17,7 @@ import type { StoredDataSource } from './provisioning';
  *   templates over .JsonData/.SecureJsonData; headers replace incoming ones (`Header.Set`);
  * - pkg/util/proxyutil/proxyutil.go + reverse_proxy.go: X-Forwarded-* / Origin / Referer handling, Set-Cookie removed,
  *   `Content-Security-Policy: sandbox` added, timeout → 504, other transport errors → 502, client gone → 499;
+ *   bodies streamed as Go's httputil.ReverseProxy streams them (relayBody below);
  * - pkg/services/datasources/service/datasource.go (httpClientOptions): TLS from tlsSkipVerify, tlsAuthWithCACert +
  *   tlsCACert, tlsAuth + tlsClientCert/tlsClientKey, serverName; timeout from jsonData.timeout (seconds) else 30 s.
  */
@@ -415,16 +417,7 @@ export function proxyDatasourceRequest(
       }
       headers['content-security-policy'] = 'sandbox';
       res.writeHead(incoming.statusCode ?? 502, headers);
-      // Stream as it arrives: Kubernetes watch responses are long-lived chunked bodies (Grafana flushes every 200 ms).
-      incoming.on('data', (chunk: Buffer) => res.write(chunk));
-      incoming.on('end', () => {
-        res.end();
-        resolve();
-      });
-      incoming.on('error', () => {
-        res.destroy();
-        resolve();
-      });
+      relayBody(incoming, res, resolve);
     });
 
     outgoing.on('error', () => {
@@ -445,3 +438,25 @@ export function proxyDatasourceRequest(
     }
   });
 }
+
+/**
+ * The body as Grafana's reverse proxy relays it (a Kubernetes watch is a chunked body that stays open for minutes):
+ * - pkg/util/proxyutil/reverse_proxy.go NewReverseProxy sets `FlushInterval: 200ms`, but Go's
+ *   net/http/httputil/reverseproxy.go `flushInterval` returns -1 for a body without Content-Length, so
+ *   `maxLatencyWriter.Write` flushes after every chunk, and `copyResponse` arms a first flush at once, so the status
+ *   and headers reach the browser before the first event. Here: headers flushed now, each chunk written as it comes.
+ * - `copyResponse` is io.Copy: a browser that reads slowly stops the reads from the cluster. pipeline() keeps that
+ *   backpressure instead of buffering the body in the proxy.
+ * - a body that breaks mid-way makes ServeHTTP `panic(http.ErrAbortHandler)`: the browser's stream is cut, not ended
+ *   cleanly. pipeline() destroys the response on an upstream error.
+ * - the response header timeout (grafana-plugin-sdk-go backend/httpclient/http_client.go GetTransport:
+ *   `ResponseHeaderTimeout: Timeouts.Timeout`, Go's Transport: "does not include the time to read the response
+ *   body") was cleared when the headers came; nothing bounds the body.
+ * - a browser that goes away cancels the request context, which Go's Transport turns into closing the upstream
+ *   connection (ServeHTTP: `outreq := req.Clone(ctx)`); pipeline() destroys the upstream response when `res` closes.
+ */
+function relayBody(incoming: http.IncomingMessage, res: http.ServerResponse, done: () => void): void {
+  res.flushHeaders();
+  pipeline(incoming, res, () => done());
+}
+
