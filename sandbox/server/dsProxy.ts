@@ -459,4 +459,3 @@ function relayBody(incoming: http.IncomingMessage, res: http.ServerResponse, don
   res.flushHeaders();
   pipeline(incoming, res, () => done());
 }
-
