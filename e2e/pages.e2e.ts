@@ -71,17 +71,18 @@ test(
   'the app map shows scrape coverage from the monitors and real Prometheus, with each "why not"',
   async ({ open }) => {
     // Monitors: testbed/scenarios/demo/40-monitors.yaml; their up series: testbed/prometheus-operator-targets.yaml.
-    const page = await open(`${APP}/applications?cluster=${CLUSTER}&namespace=shop&namespace=payments`, {
+    const page = await open(`${APP}/applications?cluster=${CLUSTER}&namespace=shop&namespace=payments&namespace=data`, {
       role: 'Viewer',
     });
     const rows = (await collectVirtualRows(page, 'appmap', '[data-testid^="appmap-"]')).join('\n');
     const has = (pattern: RegExp, what: string) => expect(pattern.test(rows), `${what}; got:\n${rows}`);
     has(/namespace=shop .*scrape coverage: 1 covered · 0 selected but down · \d+ not covered/, 'shop sums coverage');
     has(/namespace=payments .*scrape coverage: 0 covered · 2 selected but down/, 'payments sums coverage');
-    has(/kind=Deployment name=catalog .*scraped · 1\/1 up/, 'catalog is scraped and up');
-    has(/testid=appmap-service name=catalog .*scraped · 1\/1 up/, 'the catalog Service is scraped and up');
+    has(/kind=StatefulSet name=redis .*scraped · 3\/3 up/, 'redis is scraped and up, pod by pod');
+    has(/testid=appmap-service name=redis .*scraped · 3\/3 up/, 'the redis Service is scraped and up');
+    has(/kind=StatefulSet name=kafka .*scraped · 3\/3 up/, 'the PodMonitor scrapes the kafka pods');
     has(/testid=appmap-service name=checkout .*not scraped/, 'checkout is selected by a monitor but not scraped');
-    has(/testid=appmap-service name=payments-api .*scrape down · 0\/1 up/, 'payments-api is selected, target down');
+    has(/testid=appmap-service name=postgres .*scrape down · 0\/2 up/, 'postgres is selected, its targets down');
     has(/kind=Deployment name=fraud-detector .*scrape: no up series/, 'the PodMonitor selects pods without series');
     has(/testid=appmap-service name=ledger .*not scraped/, 'ledger is matched in the wrong namespace');
     has(/testid=appmap-service name=frontend .*no monitor/, 'frontend has no monitor');
@@ -110,10 +111,10 @@ test(
       'looks only in its own namespace monitoring: add payments'
     );
     await why(
-      'namespace=payments&text=payments-api',
-      '[data-testid="appmap-service"][data-name="payments-api"]',
+      'namespace=payments&text=postgres',
+      '[data-testid="appmap-service"][data-name="postgres"]',
       'down',
-      'its 1 target is down in Prometheus'
+      'its 2 targets are down in Prometheus'
     );
   },
   { cluster: true, expectHttpErrors: [FONTS] }

@@ -47,8 +47,8 @@ async function main(): Promise<void> {
     console.log(`stack up and every target scraped in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
 
     const nodes = (await listAll(stack, '/api/v1/nodes')).map((n) => n.metadata.name);
-    // The shipped config's targets: the stack's emulated prometheus-operator targets carry a service label.
-    const up = await query(stack.prometheusUrl, 'up{service=""}');
+    // The shipped config's targets: the stack's emulated prometheus-operator targets carry a namespace label.
+    const up = await query(stack.prometheusUrl, 'up{namespace=""}');
     const jobs = new Map<string, number[]>();
     for (const series of up) {
       jobs.set(series.metric.job, [...(jobs.get(series.metric.job) ?? []), Number(series.value[1])]);

@@ -47,18 +47,18 @@ function serviceUid(snapshot: Awaited<ReturnType<typeof snapshotNow>>, namespace
 it('reads the monitors and says which Services they select, and why not', async () => {
   const snapshot = await snapshotNow();
   expect(snapshot.kinds.ServiceMonitor).toMatchObject({ state: 'ok', count: 4 });
-  expect(snapshot.kinds.PodMonitor).toMatchObject({ state: 'ok', count: 1 });
+  expect(snapshot.kinds.PodMonitor).toMatchObject({ state: 'ok', count: 2 });
   expect(snapshot.kinds.Probe).toMatchObject({ state: 'ok', count: 1 });
   expect(snapshot.kinds.MetricsInstance).toEqual({ state: 'absent', count: 0 });
 
   const coverage = selectCoverage(snapshot, { status: 'missing', reason: 'no Prometheus here' });
   expect(coverage.status).toBe('ok');
   const of = (namespace: string, name: string) => coverage.services.get(serviceUid(snapshot, namespace, name))!;
-  expect(of('shop', 'catalog')).toMatchObject({
+  expect(of('shop', 'redis')).toMatchObject({
     state: 'selected',
-    monitors: [{ namespace: 'monitoring', name: 'shop-catalog' }],
+    monitors: [{ namespace: 'monitoring', name: 'shop-redis' }],
   });
-  expect(of('payments', 'payments-api')).toMatchObject({ state: 'selected', monitors: [{ name: 'payments-api' }] });
+  expect(of('payments', 'postgres')).toMatchObject({ state: 'selected', monitors: [{ name: 'postgres' }] });
   expect(of('shop', 'checkout')).toMatchObject({ state: 'uncovered', reasons: [{ kind: 'port' }] });
   expect(of('payments', 'ledger')).toMatchObject({ state: 'uncovered', reasons: [{ kind: 'namespace' }] });
   expect(of('shop', 'frontend')).toEqual({ state: 'uncovered', monitors: [], reasons: [] });
@@ -66,6 +66,8 @@ it('reads the monitors and says which Services they select, and why not', async 
   const fraudPods = snapshot.byKind.Pod.filter((p) => p.labels.app === 'fraud-detector');
   expect(fraudPods.length).toBeGreaterThan(0);
   expect(fraudPods.map((p) => coverage.pods.get(p.uid)?.state)).toEqual(fraudPods.map(() => 'selected'));
+  const kafkaPods = snapshot.byKind.Pod.filter((p) => p.namespace === 'data' && p.labels.app === 'kafka');
+  expect(kafkaPods.map((p) => coverage.pods.get(p.uid)?.monitors[0]?.name)).toEqual(kafkaPods.map(() => 'kafka'));
   const shopIngress = snapshot.byKind.Ingress.find((i) => i.namespace === 'shop' && i.name === 'shop')!;
   expect(coverage.ingressProbes.get(shopIngress.uid)).toEqual([expect.objectContaining({ name: 'shop-ingress' })]);
 });
