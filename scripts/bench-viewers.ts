@@ -50,20 +50,23 @@ const viewers = Number(flags.viewers);
 const minutes = Number(flags.minutes);
 const churnMinutes = Number(flags['churn-minutes'] ?? flags.minutes);
 const baselineSeconds = Number(flags['baseline-seconds']);
-
-/**
- * The optional monitoring groups (prometheus-operator, Grafana Agent Operator) the app lists for scrape coverage: the
- * testbed does not serve them, and the apiserver's 404 is how the app learns that. Not an error.
- */
-const OPTIONAL_GROUP_404 = /\/k8s-read\/apis\/monitoring\.(coreos|grafana)\.com\//;
+const refused = !['S', 'M', 'L', 'XL'].includes(scale)
+  ? `--scale ${flags.scale}: give S, M, L or XL (testbed/src/scenario.ts)`
+  : Object.entries({ viewers, minutes, 'churn-minutes': churnMinutes, 'baseline-seconds': baselineSeconds })
+      .filter(([flag, value]) => !(value > 0) || (flag === 'viewers' && !Number.isInteger(value)))
+      .map(
+        ([flag, value]) => `--${flag} must be a positive ${flag === 'viewers' ? 'whole ' : ''}number, got ${value}`
+      )[0];
+if (refused) {
+  console.error(`bench-viewers: ${refused}`);
+  process.exit(2);
+}
 
 /** What one phase saw, from the browser's side. */
 interface PhaseCounts {
   name: string;
   proxy: Record<keyof typeof DATASOURCES, { requests: number; bytes: number }>;
   errors: string[];
-  /** 404s for the optional groups, counted apart. */
-  absentGroups: number;
   renders: number[];
   opens: number;
 }
@@ -73,7 +76,6 @@ function newPhase(name: string): PhaseCounts {
     name,
     proxy: { kubernetes: { requests: 0, bytes: 0 }, prometheus: { requests: 0, bytes: 0 } },
     errors: [],
-    absentGroups: 0,
     renders: [],
     opens: 0,
   };
@@ -166,9 +168,7 @@ function watchPage(page: Page, closing: () => boolean): void {
     }
   });
   page.on('response', (response) => {
-    if (response.status() === 404 && OPTIONAL_GROUP_404.test(response.url())) {
-      phase.absentGroups++;
-    } else if (response.status() >= 400) {
+    if (response.status() >= 400) {
       phase.errors.push(`HTTP ${response.status()} from ${response.url()}`);
     }
   });
@@ -368,11 +368,6 @@ function report(
     ],
     ['errors', String(idle.counts.errors.length), ...columns.map((r) => String(r.counts.errors.length))],
     ['  while the first pages opened', '-', String(opened.counts.errors.length), '-'],
-    [
-      '404s of absent optional groups (expected)',
-      String(idle.counts.absentGroups),
-      ...columns.map((r) => String(r.counts.absentGroups)),
-    ],
   ];
   console.log(`\n${table(rows)}`);
   const renders = [...opened.counts.renders, ...churned.counts.renders];
