@@ -98,14 +98,14 @@ export function indexSnapshot(
     edgesTo: new Map(),
     kinds: loadStates,
   };
-  const labelIndexes = new Map<string, LabelIndex>();
+  const context = edgeContext(byUid, byKey, (kind, namespace) => byNamespace.get(namespace)?.[kind] ?? []);
   for (const spec of RELATIONS) {
-    deriveEdges(snapshot, spec, labelIndexes);
+    deriveEdges(spec, byKind[edgeSourceKind(spec)] as AnyModel[], context, (edge) => addEdge(snapshot, edge));
   }
   return snapshot;
 }
 
-function emptyIndex(): NamespaceIndex {
+export function emptyIndex(): NamespaceIndex {
   return Object.fromEntries(KIND_NAMES.map((k) => [k, []])) as unknown as NamespaceIndex;
 }
 
@@ -125,43 +125,63 @@ function push<V>(map: Map<string, V[]>, key: string, value: V) {
   }
 }
 
-function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes: Map<string, LabelIndex>) {
+/** What deriving edges looks up: objects by uid and by key, and the candidates of a label selector. */
+export interface EdgeContext {
+  byUid: Map<string, AnyModel>;
+  byKey: Map<string, AnyModel>;
+  selectTargets(kind: KindName, namespace: string, selector: LabelSelector): AnyModel[];
+}
+
+/**
+ * An EdgeContext over indexes; `inNamespace` gives the objects of a kind in a namespace. Label lookups are indexed
+ * per namespace and kind on first use, and kept for the context's lifetime (one build).
+ */
+export function edgeContext(
+  byUid: Map<string, AnyModel>,
+  byKey: Map<string, AnyModel>,
+  inNamespace: (kind: KindName, namespace: string) => AnyModel[]
+): EdgeContext {
+  const labelIndexes = new Map<string, LabelIndex>();
+  return {
+    byUid,
+    byKey,
+    selectTargets: (kind, namespace, selector) =>
+      selectTargets(inNamespace(kind, namespace), `${kind}/${namespace}`, selector, labelIndexes),
+  };
+}
+
+/** The edges of one relation whose sources are `sources` (all of `spec.from`, or those of one namespace). */
+export function deriveEdges(
+  spec: RelationSpec,
+  sources: readonly AnyModel[],
+  context: EdgeContext,
+  emit: (edge: Edge) => void
+) {
   switch (spec.match) {
     case 'ownerReference':
-      for (const child of snapshot.byKind[spec.to] as AnyModel[]) {
+      // Sources here are the children: an owner reference points from child to owner.
+      for (const child of sources) {
         for (const owner of child.owners) {
-          const target = owner.kind === spec.from ? snapshot.byUid.get(owner.uid) : undefined;
+          const target = owner.kind === spec.from ? context.byUid.get(owner.uid) : undefined;
           if (target) {
-            addEdge(snapshot, {
-              relation: spec.relation,
-              from: target.uid,
-              to: child.uid,
-              toRef: refOf(child),
-              missing: false,
-            });
+            emit({ relation: spec.relation, from: target.uid, to: child.uid, toRef: refOf(child), missing: false });
           }
         }
       }
       return;
     case 'labelSelector':
-      for (const source of snapshot.byKind[spec.from] as AnyModel[]) {
+      for (const source of sources) {
         const selector = (spec.selector as (m: AnyModel) => LabelSelector | undefined)(source);
         if (!selector || source.namespace === undefined) {
           continue;
         }
-        for (const target of selectTargets(snapshot, spec.to, source.namespace, selector, labelIndexes)) {
-          addEdge(snapshot, {
-            relation: spec.relation,
-            from: source.uid,
-            to: target.uid,
-            toRef: refOf(target),
-            missing: false,
-          });
+        for (const target of context.selectTargets(spec.to, source.namespace, selector)) {
+          emit({ relation: spec.relation, from: source.uid, to: target.uid, toRef: refOf(target), missing: false });
         }
       }
       return;
     case 'name':
-      for (const source of snapshot.byKind[spec.from] as AnyModel[]) {
+      for (const source of sources) {
         const named = (spec.targets as (m: AnyModel) => NamedTarget[])(source);
         // Most sources name one target (a pod's node): dedupe only when there are several.
         const seen = named.length > 1 ? new Set<string>() : undefined;
@@ -175,8 +195,8 @@ function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes
             }
             seen.add(dedupe);
           }
-          const target = snapshot.byKey.get(key);
-          addEdge(snapshot, {
+          const target = context.byKey.get(key);
+          emit({
             relation: spec.relation,
             from: source.uid,
             to: target?.uid,
@@ -190,21 +210,23 @@ function deriveEdges(snapshot: ClusterSnapshot, spec: RelationSpec, labelIndexes
   }
 }
 
+/** The kind whose objects `deriveEdges` iterates for a relation: owner references are read on the children. */
+export function edgeSourceKind(spec: RelationSpec): KindName {
+  return spec.match === 'ownerReference' ? spec.to : spec.from;
+}
+
 /** Per namespace and target kind: "key=value" → objects carrying that label. */
 type LabelIndex = Map<string, AnyModel[]>;
 
 function selectTargets(
-  snapshot: ClusterSnapshot,
-  kind: KindName,
-  namespace: string,
+  candidatesAll: AnyModel[],
+  indexKey: string,
   selector: LabelSelector,
   labelIndexes: Map<string, LabelIndex>
 ): AnyModel[] {
-  const candidatesAll = (snapshot.byNamespace.get(namespace)?.[kind] ?? []) as AnyModel[];
   const pairs = Object.entries(selector.matchLabels);
   let candidates = candidatesAll;
   if (pairs.length > 0) {
-    const indexKey = `${kind}/${namespace}`;
     let index = labelIndexes.get(indexKey);
     if (!index) {
       index = new Map();

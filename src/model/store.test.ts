@@ -1,0 +1,181 @@
+/**
+ * @jest-environment node
+ */
+import fc from 'fast-check';
+import type { RawObject } from '../k8s/client';
+import { ForbiddenError } from '../k8s/errors';
+import { ClusterStore } from './store';
+import { indexSnapshot, objectKey, type ModelLists } from './snapshot';
+import { normalizeAll } from './normalize';
+import * as raw from './testdata/cluster';
+import type { AnyModel, ClusterSnapshot, Edge, KindName } from './types';
+
+const FIXTURE: Array<[KindName, RawObject[]]> = [
+  ['Namespace', raw.rawNamespaces],
+  ['Node', raw.rawNodes],
+  ['Pod', raw.rawPods],
+  ['Service', raw.rawServices],
+  ['EndpointSlice', raw.rawEndpointSlices],
+  ['Ingress', raw.rawIngresses],
+  ['Deployment', raw.rawDeployments],
+  ['ReplicaSet', raw.rawReplicaSets],
+  ['StatefulSet', raw.rawStatefulSets],
+  ['DaemonSet', raw.rawDaemonSets],
+  ['Job', raw.rawJobs],
+  ['CronJob', raw.rawCronJobs],
+  ['HorizontalPodAutoscaler', raw.rawHpas],
+  ['PersistentVolumeClaim', raw.rawPvcs],
+  ['Event', raw.rawEvents],
+] as Array<[KindName, RawObject[]]>;
+
+const edgeId = (e: Edge) =>
+  `${e.relation} ${e.from} → ${e.to ?? `${objectKey(e.toRef.kind, e.toRef.namespace, e.toRef.name)}?`}#${e.port ?? ''}`;
+
+/** What a page can read from a snapshot, in a form that ignores order. */
+function view(snapshot: ClusterSnapshot) {
+  const uids = (list: AnyModel[]) => list.map((m) => `${m.uid}@${m.resourceVersion}`).sort();
+  const edges: string[] = [];
+  snapshot.edgesFrom.forEach((list, from) => list.forEach((e) => edges.push(`${from}: ${edgeId(e)}`)));
+  const incoming: string[] = [];
+  snapshot.edgesTo.forEach((list, to) => list.forEach((e) => incoming.push(`${to}: ${edgeId(e)}`)));
+  const namespaces: Record<string, Record<string, string[]>> = {};
+  snapshot.byNamespace.forEach((index, namespace) => {
+    namespaces[namespace] = Object.fromEntries(
+      Object.entries(index)
+        .filter(([, list]) => list.length > 0)
+        .map(([kind, list]) => [kind, uids(list as AnyModel[])])
+    );
+  });
+  return {
+    byKind: Object.fromEntries(Object.entries(snapshot.byKind).map(([k, list]) => [k, uids(list as AnyModel[])])),
+    byUid: [...snapshot.byUid.keys()].sort(),
+    byKey: [...snapshot.byKey.entries()].map(([k, m]) => `${k}=${m.uid}`).sort(),
+    namespaces,
+    edges: edges.sort(),
+    incoming: incoming.sort(),
+  };
+}
+
+/** The reference: a snapshot built from scratch from the objects the store should hold. */
+function rebuilt(objects: Map<KindName, Map<string, RawObject>>): ClusterSnapshot {
+  const models: ModelLists = {};
+  objects.forEach(
+    (byUid, kind) =>
+      ((models as Record<string, AnyModel[]>)[kind] = normalizeAll(kind, [...byUid.values()]) as AnyModel[])
+  );
+  return indexSnapshot(models);
+}
+
+/** A change to a fixture object that moves edges: labels, node, owner, selector target, or a new resourceVersion. */
+function mutate(object: RawObject, variant: number, version: number): RawObject {
+  const copy = structuredClone(object) as RawObject & { spec?: Record<string, unknown> };
+  const metadata = copy.metadata as Record<string, unknown>;
+  metadata.resourceVersion = String(1000 + version);
+  switch (variant % 4) {
+    case 0:
+      metadata.labels = { ...((metadata.labels as object) ?? {}), app: variant % 8 === 0 ? 'web' : 'other' };
+      break;
+    case 1:
+      if (copy.kind === 'Pod' || copy.spec?.nodeName !== undefined) {
+        copy.spec = { ...copy.spec, nodeName: variant % 8 === 1 ? 'node-a' : 'node-gone' };
+      }
+      break;
+    case 2:
+      delete metadata.ownerReferences;
+      break;
+    default:
+      break;
+  }
+  return copy;
+}
+
+type Step = { op: 'add' | 'modify' | 'delete' | 'relist'; kind: number; item: number; variant: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  op: fc.constantFrom('add', 'modify', 'delete', 'relist'),
+  kind: fc.nat(FIXTURE.length - 1),
+  item: fc.nat(20),
+  variant: fc.nat(15),
+});
+
+describe('ClusterStore', () => {
+  it('after any sequence of watch events and relists, equals a snapshot built from scratch of the same objects', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), fc.integer({ min: 1, max: 40 }), (steps, every) => {
+        const store = new ClusterStore();
+        const expected = new Map<KindName, Map<string, RawObject>>();
+        for (const [kind, items] of FIXTURE) {
+          store.replace(kind, items);
+          expected.set(kind, new Map(items.map((o) => [o.metadata!.uid!, o])));
+        }
+        store.snapshot();
+        steps.forEach((step, n) => {
+          const [kind, items] = FIXTURE[step.kind];
+          const held = expected.get(kind)!;
+          const source = items[step.item % items.length];
+          const uid = source.metadata!.uid!;
+          if (step.op === 'delete') {
+            store.apply(kind, 'DELETED', held.get(uid) ?? source);
+            held.delete(uid);
+          } else if (step.op === 'relist') {
+            const list = [...held.values()].filter((_, i) => i % 3 !== step.variant % 3);
+            store.replace(kind, list);
+            expected.set(kind, new Map(list.map((o) => [o.metadata!.uid!, o])));
+          } else {
+            const next = mutate(held.get(uid) ?? source, step.variant, n);
+            store.apply(kind, step.op === 'add' && !held.has(uid) ? 'ADDED' : 'MODIFIED', next);
+            held.set(uid, next);
+          }
+          // Snapshots are taken between some steps only, as the live session batches events.
+          if (n % every === 0) {
+            store.snapshot();
+          }
+        });
+        expect(view(store.snapshot())).toEqual(view(rebuilt(expected)));
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it('keeps the NamespaceIndex of namespaces a change does not touch, and returns the same snapshot when nothing changed', () => {
+    const store = new ClusterStore();
+    FIXTURE.forEach(([kind, items]) => store.replace(kind, items));
+    const elsewhere = structuredClone(raw.rawPods[0]) as RawObject;
+    elsewhere.metadata = { ...elsewhere.metadata, namespace: 'billing', uid: 'pod-billing' };
+    store.apply('Pod', 'ADDED', elsewhere);
+    const first = store.snapshot();
+    expect(store.snapshot()).toBe(first);
+    const pod = raw.rawPods.find((p) => p.metadata.namespace === 'shop')!;
+    expect(store.apply('Pod', 'MODIFIED', pod)).toBe(false); // same resourceVersion: nothing to do
+    expect(store.snapshot()).toBe(first);
+
+    const untouched = [...first.byNamespace.keys()].filter((ns) => ns !== 'shop');
+    expect(untouched.length).toBeGreaterThan(0);
+    store.apply('Pod', 'MODIFIED', mutate(pod, 4, 1));
+    const second = store.snapshot();
+    expect(second).not.toBe(first);
+    expect(second.byNamespace.get('shop')).not.toBe(first.byNamespace.get('shop'));
+    for (const ns of untouched) {
+      expect(second.byNamespace.get(ns)).toBe(first.byNamespace.get(ns));
+    }
+    expect(second.byKind.Deployment).toBe(first.byKind.Deployment);
+    expect(second.byKind.Pod).not.toBe(first.byKind.Pod);
+  });
+
+  it('keeps a failed kind’s objects under its error, and drops an absent kind’s', () => {
+    const store = new ClusterStore();
+    store.replace('Pod', raw.rawPods);
+    store.replace('Service', raw.rawServices);
+    const error = new ForbiddenError('Pod', 'watch', undefined, 'verbs: [watch]');
+    store.setState('Pod', { state: 'error', count: 0, error });
+    store.setState('Service', { state: 'absent', count: 0 });
+    const snapshot = store.snapshot();
+    expect(snapshot.kinds.Pod).toMatchObject({ state: 'error', count: raw.rawPods.length, error });
+    expect(snapshot.byKind.Pod).toHaveLength(raw.rawPods.length);
+    expect(snapshot.kinds.Service).toMatchObject({ state: 'absent', count: 0 });
+    expect(snapshot.byKind.Service).toHaveLength(0);
+    // The next event clears the error: the kind is live again.
+    store.apply('Pod', 'MODIFIED', mutate(raw.rawPods[0], 3, 2));
+    expect(store.snapshot().kinds.Pod).toMatchObject({ state: 'ok', error: undefined });
+  });
+});
