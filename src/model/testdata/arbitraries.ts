@@ -1,0 +1,599 @@
+/**
+ * fast-check arbitraries of raw Kubernetes objects for the fuzz tests (*.fuzz.test.ts): every kind of
+ * src/k8s/kinds.ts, shaped as the API returns them, then corrupted at a few random places (a number where a string
+ * goes, an array for an object, null, a huge or hostile string), so the normalizers meet both what a real cluster
+ * sends and what a broken proxy or CRD could. Names, labels and uids come from small pools, so selectors, owner
+ * references and named targets (nodeName, claimName, ingress backends) often point at other generated objects.
+ */
+import fc from 'fast-check';
+import { KIND_NAMES, KINDS } from '../../k8s/kinds';
+import type { KindName } from '../types';
+
+export type RawJson = Record<string, unknown>;
+
+/** Strings that have broken parsers and renderers: markup, prototype keys, bidi and zero-width characters. */
+export const HOSTILE_STRINGS = [
+  '<img src=x onerror="window.__pwned=1">',
+  '"><script>window.__pwned=1</script>',
+  'javascript:window.__pwned=1',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '\u202Egnp.exe',
+  'a\u200Bb\u200Dc\uFEFF',
+  '\uD800',
+  '𝓊𝓃𝒾𝒸ℴ𝒹ℯ 🐳',
+  '',
+  ' ',
+];
+
+const huge = fc.constantFrom('x'.repeat(65536), '\u202E'.repeat(4096) + 'a'.repeat(70000));
+
+/** A value of any JSON type, the wrong one for most fields. */
+export const junk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom(...HOSTILE_STRINGS),
+  fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+  fc.dictionary(fc.constantFrom('a', 'name', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 1 }), {
+    maxKeys: 3,
+  }),
+  huge
+);
+
+/** Mostly from the pool, sometimes any string (hostile, unicode, huge). */
+const text = (pool: readonly string[]): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...pool) },
+    { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) }
+  );
+
+export const NAMES = ['web', 'api', 'db', 'web-0', 'node-a', 'node-b', 'data', 'cache'];
+export const NAMESPACES = ['shop', 'payments', 'default'];
+const LABEL_KEYS = ['app', 'tier', 'app.kubernetes.io/name', 'kubernetes.io/service-name', 'node-role.kubernetes.io/x'];
+const LABEL_VALUES = ['web', 'api', 'db', 'x', ''];
+
+const name = text(NAMES);
+const namespace = text(NAMESPACES);
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
+const smallInt = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer());
+const timestamp = fc.oneof(
+  fc.constantFrom('2026-01-01T00:00:00Z', '2026-12-03T06:00:00Z', 'yesterday', ''),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString())
+);
+// Within what a cluster holds: a quantity string past Number's range ("1e400") parses to Infinity today, a known
+// bug pinned in normalize.fuzz.test.ts rather than generated here.
+const quantity = fc.oneof(
+  fc.constantFrom('100m', '1', '1.5', '128Mi', '2Gi', '1e3', '-1', '0', 'abc', '', '9Ei', '1e18'),
+  fc.integer(),
+  fc.double({ min: -1e15, max: 1e15 })
+);
+const resourceList = fc.record(
+  { cpu: quantity, memory: quantity, pods: quantity, 'ephemeral-storage': quantity, 'nvidia.com/gpu': quantity },
+  { requiredKeys: [] }
+);
+const anyLabels = fc.dictionary(text(LABEL_KEYS), text(LABEL_VALUES), { maxKeys: 4 });
+// Mostly app=web|db, so that selectors (a Service's, a workload's, a monitor's) often match generated pods.
+const labels = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ app: fc.constantFrom('web', 'db') }) },
+  { weight: 2, arbitrary: fc.record({ app: fc.constantFrom('web', 'db'), tier: fc.constantFrom('x', '') }) },
+  { weight: 2, arbitrary: anyLabels }
+);
+const annotations = fc.dictionary(
+  fc.constantFrom('deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/restartedAt', 'note', 'link'),
+  fc.oneof(text(['3', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>']), huge),
+  { maxKeys: 3 }
+);
+const selector = fc.record(
+  {
+    matchLabels: labels,
+    matchExpressions: fc.array(
+      fc.record({
+        key: text(LABEL_KEYS),
+        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'),
+        values: fc.array(text(LABEL_VALUES), { maxLength: 3 }),
+      }),
+      { maxLength: 2 }
+    ),
+  },
+  { requiredKeys: [] }
+);
+const condition = (types: readonly string[]) =>
+  fc.record(
+    {
+      type: fc.constantFrom(...types),
+      status: fc.constantFrom('True', 'False', 'Unknown'),
+      reason: text(['ProgressDeadlineExceeded', 'BackoffLimitExceeded', 'Unschedulable', 'KubeletReady']),
+      message: text(['something happened']),
+      lastTransitionTime: timestamp,
+    },
+    { requiredKeys: ['type', 'status'] }
+  );
+const conditions = (types: readonly string[]) => fc.array(condition(types), { maxLength: 4 });
+const port = fc.oneof(fc.integer({ min: 1, max: 65535 }), text(['http', 'metrics', 'redis']));
+const probeArb = fc.oneof(
+  fc.record({ httpGet: fc.record({ port, path: text(['/healthz']) }), periodSeconds: smallInt }),
+  fc.record({ tcpSocket: fc.record({ port }) }),
+  fc.record({ exec: fc.record({ command: fc.array(fc.string(), { maxLength: 2 }) }) }),
+  fc.record({ grpc: fc.record({ port }) })
+);
+const container = fc.record(
+  {
+    name: text(['app', 'sidecar', 'init']),
+    image: text(['nginx:1.27', 'registry.example/app@sha256:abc', '<script>window.__pwned=1</script>']),
+    ports: fc.array(
+      fc.record({ containerPort: port, name: text(['http', 'metrics']), protocol: fc.constantFrom('TCP', 'UDP') }),
+      { maxLength: 2 }
+    ),
+    resources: fc.record({ requests: resourceList, limits: resourceList }, { requiredKeys: [] }),
+    livenessProbe: probeArb,
+    readinessProbe: probeArb,
+    startupProbe: probeArb,
+  },
+  { requiredKeys: ['name'] }
+);
+const containers = fc.array(container, { maxLength: 3 });
+const containerStatus = fc.record(
+  {
+    name: text(['app', 'sidecar', 'init']),
+    ready: fc.boolean(),
+    restartCount: smallInt,
+    state: fc.oneof(
+      fc.record({ running: fc.record({ startedAt: timestamp }) }),
+      fc.record({
+        waiting: fc.record({
+          reason: text(['CrashLoopBackOff', 'ImagePullBackOff', 'ContainerCreating', 'CreateContainerConfigError']),
+          message: text(['back-off restarting']),
+        }),
+      }),
+      fc.record({ terminated: fc.record({ reason: text(['Completed', 'OOMKilled', 'Error']), exitCode: smallInt }) }),
+      fc.constant({})
+    ),
+    lastState: fc.record({ terminated: fc.record({ reason: text(['OOMKilled']), exitCode: smallInt }) }),
+  },
+  { requiredKeys: ['name'] }
+);
+const template = fc.record(
+  { metadata: fc.record({ labels, annotations }, { requiredKeys: [] }), spec: fc.record({ containers }) },
+  { requiredKeys: [] }
+);
+const replicaStatus = fc.record(
+  {
+    replicas: smallInt,
+    readyReplicas: smallInt,
+    availableReplicas: smallInt,
+    updatedReplicas: smallInt,
+    observedGeneration: smallInt,
+    conditions: conditions(['Progressing', 'Available', 'ReplicaFailure']),
+  },
+  { requiredKeys: [] }
+);
+const objectRef = fc.record(
+  { kind: fc.constantFrom(...KIND_NAMES, 'Widget'), name, namespace, uid: text(['uid-0', 'uid-1', 'uid-2']) },
+  { requiredKeys: [] }
+);
+const loadBalancer = fc.record({
+  ingress: fc.array(fc.record({ ip: text(['10.0.0.9']), hostname: text(['lb.example']) }, { requiredKeys: [] })),
+});
+const monitorNamespaces = fc.record(
+  { any: fc.boolean(), matchNames: fc.array(namespace, { maxLength: 2 }) },
+  { requiredKeys: [] }
+);
+
+/** spec/status (and the kind's own top-level fields) of each kind. */
+const BODIES: Record<KindName, fc.Arbitrary<RawJson>> = {
+  Namespace: fc.record({ status: fc.record({ phase: text(['Active', 'Terminating']) }) }),
+  Node: fc.record(
+    {
+      spec: fc.record(
+        {
+          unschedulable: fc.boolean(),
+          taints: fc.array(fc.record({ key: text(LABEL_KEYS), effect: text(['NoSchedule']) }), { maxLength: 2 }),
+        },
+        { requiredKeys: [] }
+      ),
+      status: fc.record(
+        {
+          conditions: conditions(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']),
+          capacity: resourceList,
+          allocatable: resourceList,
+          nodeInfo: fc.record({ kubeletVersion: text(['v1.34.2']) }),
+          addresses: fc.array(fc.record({ type: fc.constantFrom('InternalIP', 'Hostname'), address: name })),
+        },
+        { requiredKeys: [] }
+      ),
+    },
+    { requiredKeys: [] }
+  ),
+  Pod: fc.record(
+    {
+      spec: fc.record(
+        {
+          nodeName: name,
+          containers,
+          initContainers: containers,
+          overhead: resourceList,
+          volumes: fc.array(fc.record({ persistentVolumeClaim: fc.record({ claimName: name }) }), { maxLength: 2 }),
+        },
+        { requiredKeys: [] }
+      ),
+      status: fc.record(
+        {
+          phase: text(['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown']),
+          conditions: conditions(['Ready', 'PodScheduled', 'ContainersReady']),
+          containerStatuses: fc.array(containerStatus, { maxLength: 3 }),
+          initContainerStatuses: fc.array(containerStatus, { maxLength: 1 }),
+          podIP: text(['10.244.0.5']),
+          startTime: timestamp,
+          reason: text(['Evicted']),
+        },
+        { requiredKeys: [] }
+      ),
+    },
+    { requiredKeys: [] }
+  ),
+  Service: fc.record(
+    {
+      spec: fc.record(
+        {
+          type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'),
+          clusterIP: text(['10.96.0.10', 'None']),
+          selector: labels,
+          ports: fc.array(
+            fc.record(
+              { name: text(['http', 'metrics']), port, targetPort: port, nodePort: smallInt, protocol: text(['TCP']) },
+              { requiredKeys: ['port'] }
+            ),
+            { maxLength: 3 }
+          ),
+        },
+        { requiredKeys: [] }
+      ),
+      status: fc.record({ loadBalancer }),
+    },
+    { requiredKeys: [] }
+  ),
+  EndpointSlice: fc.record(
+    {
+      addressType: fc.constantFrom('IPv4', 'IPv6'),
+      endpoints: fc.array(
+        fc.record(
+          {
+            addresses: fc.array(text(['10.244.0.5'])),
+            conditions: fc.record({ ready: fc.boolean(), serving: fc.boolean() }, { requiredKeys: [] }),
+            nodeName: name,
+            targetRef: objectRef,
+          },
+          { requiredKeys: [] }
+        ),
+        { maxLength: 3 }
+      ),
+      ports: fc.array(fc.record({ name: text(['http']), port }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] }
+  ),
+  Ingress: fc.record({
+    spec: fc.record(
+      {
+        ingressClassName: text(['nginx']),
+        rules: fc.array(
+          fc.record(
+            {
+              host: text(['shop.example', '*.example', 'javascript:alert(1)']),
+              http: fc.record({
+                paths: fc.array(
+                  fc.record({
+                    path: text(['/', '/api', '/"><img src=x onerror=alert(1)>']),
+                    pathType: fc.constantFrom('Prefix', 'Exact', 'ImplementationSpecific'),
+                    backend: fc.record({
+                      service: fc.record({
+                        name,
+                        port: fc.oneof(fc.record({ number: port }), fc.record({ name: text(['http']) })),
+                      }),
+                    }),
+                  }),
+                  { maxLength: 2 }
+                ),
+              }),
+            },
+            { requiredKeys: [] }
+          ),
+          { maxLength: 2 }
+        ),
+        defaultBackend: fc.record({ service: fc.record({ name, port: fc.record({ number: port }) }) }),
+        tls: fc.array(fc.record({ hosts: fc.array(text(['shop.example'])), secretName: name }), { maxLength: 1 }),
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  Deployment: fc.record({
+    spec: fc.record(
+      {
+        replicas: smallInt,
+        selector,
+        template,
+        paused: fc.boolean(),
+        strategy: fc.record({ type: text(['Recreate']) }),
+      },
+      { requiredKeys: [] }
+    ),
+    status: replicaStatus,
+  }),
+  ReplicaSet: fc.record({
+    spec: fc.record({ replicas: smallInt, selector, template }, { requiredKeys: [] }),
+    status: replicaStatus,
+  }),
+  StatefulSet: fc.record({
+    spec: fc.record(
+      {
+        replicas: smallInt,
+        selector,
+        template,
+        serviceName: name,
+        volumeClaimTemplates: fc.array(fc.record({ metadata: fc.record({ name }) }), { maxLength: 2 }),
+      },
+      { requiredKeys: [] }
+    ),
+    status: replicaStatus,
+  }),
+  DaemonSet: fc.record({
+    spec: fc.record({ selector, template }, { requiredKeys: [] }),
+    status: fc.record(
+      {
+        desiredNumberScheduled: smallInt,
+        currentNumberScheduled: smallInt,
+        numberReady: smallInt,
+        numberAvailable: smallInt,
+        updatedNumberScheduled: smallInt,
+        numberMisscheduled: smallInt,
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  Job: fc.record({
+    spec: fc.record(
+      { selector, template, completions: smallInt, parallelism: smallInt, suspend: fc.boolean() },
+      { requiredKeys: [] }
+    ),
+    status: fc.record(
+      {
+        conditions: conditions(['Failed', 'Complete', 'Suspended']),
+        active: smallInt,
+        succeeded: smallInt,
+        failed: smallInt,
+        startTime: timestamp,
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  CronJob: fc.record({
+    spec: fc.record(
+      {
+        schedule: text(['*/5 * * * *']),
+        suspend: fc.boolean(),
+        timeZone: text(['Etc/UTC']),
+        jobTemplate: fc.record({ spec: fc.record({ template }) }),
+      },
+      { requiredKeys: [] }
+    ),
+    status: fc.record(
+      { lastScheduleTime: timestamp, active: fc.array(objectRef, { maxLength: 2 }) },
+      { requiredKeys: [] }
+    ),
+  }),
+  HorizontalPodAutoscaler: fc.record({
+    spec: fc.record(
+      {
+        scaleTargetRef: fc.record({ kind: fc.constantFrom('Deployment', 'StatefulSet', 'ReplicaSet', 'Widget'), name }),
+        minReplicas: smallInt,
+        maxReplicas: smallInt,
+        metrics: fc.array(
+          fc.record({
+            type: text(['Resource', 'Pods', 'External', '__proto__', 'Constructor']),
+            resource: fc.record({
+              name: text(['cpu']),
+              target: fc.record({ averageUtilization: smallInt, averageValue: quantity }, { requiredKeys: [] }),
+            }),
+          }),
+          { maxLength: 2 }
+        ),
+      },
+      { requiredKeys: [] }
+    ),
+    status: fc.record(
+      {
+        conditions: conditions(['AbleToScale', 'ScalingActive']),
+        currentReplicas: smallInt,
+        currentMetrics: fc.array(fc.record({ resource: fc.record({ current: fc.record({ value: quantity }) }) })),
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  PersistentVolumeClaim: fc.record({
+    spec: fc.record(
+      {
+        storageClassName: text(['standard']),
+        accessModes: fc.array(text(['ReadWriteOnce'])),
+        resources: fc.record({ requests: fc.record({ storage: quantity }) }),
+      },
+      { requiredKeys: [] }
+    ),
+    status: fc.record({ phase: text(['Bound', 'Pending', 'Lost']), capacity: fc.record({ storage: quantity }) }),
+  }),
+  Event: fc.record(
+    {
+      type: fc.constantFrom('Normal', 'Warning'),
+      reason: text(['BackOff', 'FailedScheduling', 'Unhealthy']),
+      message: fc.oneof(text(['Back-off restarting failed container']), huge),
+      involvedObject: objectRef,
+      count: smallInt,
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      eventTime: timestamp,
+      series: fc.record({ count: smallInt, lastObservedTime: timestamp }),
+      source: fc.record({ component: text(['kubelet']) }),
+    },
+    { requiredKeys: [] }
+  ),
+  ServiceMonitor: fc.record({
+    spec: fc.record(
+      {
+        selector,
+        namespaceSelector: monitorNamespaces,
+        endpoints: fc.array(fc.record({ port: text(['http', 'metrics']), targetPort: port }, { requiredKeys: [] })),
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  PodMonitor: fc.record({
+    spec: fc.record(
+      {
+        selector,
+        namespaceSelector: monitorNamespaces,
+        podMetricsEndpoints: fc.array(fc.record({ port: text(['metrics']), portNumber: port }, { requiredKeys: [] })),
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  Probe: fc.record({
+    spec: fc.record(
+      {
+        targets: fc.record(
+          {
+            ingress: fc.record({ selector, namespaceSelector: monitorNamespaces }, { requiredKeys: [] }),
+            staticConfig: fc.record({ static: fc.array(text(['https://shop.example'])) }),
+          },
+          { requiredKeys: [] }
+        ),
+        prober: fc.record({ url: text(['blackbox:9115']) }),
+        module: text(['http_2xx']),
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+  MetricsInstance: fc.record({
+    spec: fc.record(
+      {
+        serviceMonitorSelector: selector,
+        serviceMonitorNamespaceSelector: selector,
+        podMonitorSelector: selector,
+        podMonitorNamespaceSelector: selector,
+        probeSelector: selector,
+        probeNamespaceSelector: selector,
+      },
+      { requiredKeys: [] }
+    ),
+  }),
+};
+
+/** Index pairs into the cluster, resolved to ownerReferences once every object has its name and uid. */
+const ownerPicks = fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 2 });
+
+const draft = (kind: KindName) =>
+  fc.record({
+    kind: fc.constant(kind),
+    body: BODIES[kind],
+    name,
+    namespace: KINDS[kind].namespaced ? optional(namespace) : fc.constant(undefined),
+    labels: optional(labels),
+    annotations: optional(annotations),
+    creationTimestamp: optional(timestamp),
+    deletionTimestamp: fc.option(timestamp, { nil: undefined, freq: 8 }),
+    generation: optional(smallInt),
+    uid: fc.option(fc.constantFrom('uid-0', 'uid-1'), { nil: undefined, freq: 10 }),
+    owners: ownerPicks,
+    // Wrong types anywhere: up to three nodes of the finished object replaced by junk.
+    corruptions: fc.array(fc.tuple(fc.nat(), junk), { maxLength: 3 }),
+  });
+
+type Draft = fc.Arbitrary<ReturnType<typeof draft> extends fc.Arbitrary<infer D> ? D : never>;
+
+/** Replaces the node number `index` (depth-first, root excluded) of `value` by `replacement`, in place. */
+function replaceNode(value: RawJson, index: number, replacement: unknown): void {
+  let seen = 0;
+  const visit = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null) {
+      return false;
+    }
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (seen++ === index) {
+        record[key] = replacement;
+        return true;
+      }
+      if (visit(record[key])) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const nodes = countNodes(value);
+  if (nodes > 0) {
+    seen = 0;
+    index = index % nodes;
+    visit(value);
+  }
+}
+
+function countNodes(node: unknown): number {
+  if (typeof node !== 'object' || node === null) {
+    return 0;
+  }
+  return Object.values(node as Record<string, unknown>).reduce<number>((sum, v) => sum + 1 + countNodes(v), 0);
+}
+
+/** Objects of the given kinds that may reference each other: owners, selectors and named targets from shared pools. */
+export function clusterArb(
+  options: { kinds?: readonly KindName[]; minLength?: number; maxLength?: number } = {}
+): fc.Arbitrary<Array<{ kind: KindName; raw: RawJson }>> {
+  const kinds = options.kinds ?? KIND_NAMES;
+  const drafts = fc.array(fc.oneof(...kinds.map(draft)) as Draft, {
+    minLength: options.minLength ?? 0,
+    maxLength: options.maxLength ?? 30,
+  });
+  return drafts.map((list) => {
+    const objects = list.map((d, i) => ({
+      kind: d.kind,
+      raw: {
+        apiVersion: KINDS[d.kind].group ? `${KINDS[d.kind].group}/${KINDS[d.kind].version}` : KINDS[d.kind].version,
+        kind: d.kind,
+        ...d.body,
+        metadata: {
+          name: d.name,
+          namespace: d.namespace,
+          uid: d.uid ?? `uid-${i}`,
+          labels: d.labels,
+          annotations: d.annotations,
+          creationTimestamp: d.creationTimestamp,
+          deletionTimestamp: d.deletionTimestamp,
+          generation: d.generation,
+          resourceVersion: String(i),
+        } as RawJson,
+      } as RawJson,
+    }));
+    list.forEach((d, i) => {
+      const metadata = objects[i].raw.metadata as RawJson;
+      if (d.owners.length > 0 && objects.length > 0) {
+        metadata.ownerReferences = d.owners.map(([pick, controller]) => {
+          const owner = objects[pick % objects.length];
+          const ownerMeta = owner.raw.metadata as RawJson;
+          return {
+            apiVersion: owner.raw.apiVersion,
+            kind: owner.kind,
+            name: ownerMeta.name,
+            uid: ownerMeta.uid,
+            controller,
+          };
+        });
+      }
+    });
+    list.forEach((d, i) => d.corruptions.forEach(([at, value]) => replaceNode(objects[i].raw, at, value)));
+    return objects;
+  });
+}
