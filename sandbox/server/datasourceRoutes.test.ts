@@ -102,8 +102,15 @@ describe('plugin.json routes under Grafana route matching', () => {
     ['PATCH', 'k8s-patch/apis/apps/v1/namespaces/shop/deployments/web/scale', viewer, 'denied'],
     ['PATCH', 'k8s-patch/apis/apps/v1/namespaces/shop/deployments/web/scale', editor, 'k8s-patch'],
     ['PATCH', 'k8s-patch/apis/apps/v1/namespaces/shop/deployments/web', editorWithoutWrite, 'denied'],
-    ['PUT', 'k8s-put/apis/apps/v1/namespaces/shop/deployments/web', admin, 'k8s-put'],
-    ['PUT', 'k8s-put/apis/apps/v1/namespaces/shop/deployments/web', viewer, 'denied'],
+    ['POST', 'k8s-jobs/shop/jobs', editor, 'k8s-jobs'],
+    ['POST', 'k8s-jobs/shop/jobs', viewer, 'denied'],
+    ['POST', 'k8s-jobs/shop/jobs', editorWithoutWrite, 'denied'],
+    // Other batch/v1 collections share the route's prefix: the operator ClusterRole (create on jobs only) bounds them.
+    ['POST', 'k8s-jobs/shop/cronjobs', editor, 'k8s-jobs'],
+    // The jobs route cannot be walked out of: the cleaned path no longer starts with it.
+    ['POST', 'k8s-jobs/../k8s-read/api/v1/namespaces/shop/pods', admin, 'unmatched'],
+    // No route takes PUT: no action replaces a whole object.
+    ['PUT', 'k8s-patch/apis/apps/v1/namespaces/shop/deployments/web', admin, 'unmatched'],
     ['DELETE', 'k8s-delete/api/v1/namespaces/shop/pods/web-0', editor, 'k8s-delete'],
     ['DELETE', 'k8s-delete/api/v1/namespaces/shop/pods/web-0', viewer, 'denied'],
     // A verb on another verb's route matches nothing.
@@ -134,6 +141,7 @@ describe('plugin.json routes under Grafana route matching', () => {
     expect(upstream('POST', 'k8s-review/selfsubjectrulesreviews')).toBe(
       `${clusterUrl}/apis/authorization.k8s.io/v1/selfsubjectrulesreviews`
     );
+    expect(upstream('POST', 'k8s-jobs/a/jobs')).toBe(`${clusterUrl}/apis/batch/v1/namespaces/a/jobs`);
     expect(upstream('DELETE', 'k8s-delete/api/v1/namespaces/a/pods/b')).toBe(
       `${clusterUrl}/api/v1/namespaces/a/pods/b`
     );
@@ -144,7 +152,7 @@ describe('plugin.json routes under Grafana route matching', () => {
       read: '/api/v1/nodes',
       review: '/selfsubjectaccessreviews',
       patch: '/apis/apps/v1/namespaces/a/deployments/b',
-      put: '/apis/apps/v1/namespaces/a/deployments/b',
+      jobs: '/a/jobs',
       delete: '/api/v1/namespaces/a/pods/b',
     };
     for (const name of Object.keys(K8S_ROUTE_PATHS) as RouteName[]) {
@@ -162,7 +170,7 @@ describe('plugin.json routes under Grafana route matching', () => {
     }
     expect(routes.filter((r) => r.reqAction).map((r) => [r.method, r.reqRole, r.reqAction])).toEqual([
       ['PATCH', 'Editor', WRITE_ACTION],
-      ['PUT', 'Editor', WRITE_ACTION],
+      ['POST', 'Editor', WRITE_ACTION],
       ['DELETE', 'Editor', WRITE_ACTION],
     ]);
     expect(pluginJson.roles.find((r) => r.role.permissions?.some((p) => p.action === WRITE_ACTION))?.grants).toEqual([

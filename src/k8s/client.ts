@@ -16,7 +16,7 @@
  * AbortSignal (navigation, refresh): the pending request aborts and the call rejects with CancelledError.
  * Retries: 429, 500, 502, 503 and connection failures are retried up to `retry.maxRetries` times with exponential
  * backoff and jitter, honouring Retry-After (header, or the Status body's details.retryAfterSeconds, which is all the
- * browser sees through backendSrv). Writes (PATCH/DELETE) are retried on 429 only: a 5xx may have applied them.
+ * browser sees through backendSrv). Writes (PATCH/POST/DELETE) are retried on 429 only: a 5xx may have applied them.
  */
 import {
   ApiMissingError,
@@ -31,6 +31,7 @@ import {
   type RequestContext,
   type ResourceInfo,
 } from './errors';
+import { deletePodRequest, restartRequest, scaleRequest, type RestartableKind, type ScalableKind } from './actions';
 import type { HttpFetch, HttpMethod, HttpResponse } from './http';
 import { groupVersion, KINDS, resourcePath, type KindInfo } from './kinds';
 import type { RouteName, RouteUrls } from './routes';
@@ -158,9 +159,6 @@ export interface RulesReviewResult {
   evaluationError?: string;
 }
 
-export type ScalableKind = 'Deployment' | 'StatefulSet';
-export type RestartableKind = 'Deployment' | 'StatefulSet';
-
 export interface PodLogOptions extends RequestOptions {
   container?: string;
   tailLines?: number;
@@ -168,7 +166,8 @@ export interface PodLogOptions extends RequestOptions {
   previous?: boolean;
 }
 
-interface CallSpec {
+/** One API call: which route, method and path, and what the error messages name. */
+export interface ApiRequest {
   route: RouteName;
   method: HttpMethod;
   path: string;
@@ -411,52 +410,23 @@ export class K8sClient {
     };
   }
 
-  /** Sets a Deployment's or StatefulSet's replicas through its /scale subresource (merge patch). */
+  /** Sets replicas through the /scale subresource (request built by src/k8s/actions.ts, like the other writes). */
   async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: RequestOptions = {}) {
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      throw new RangeError(`replicas must be a non-negative integer, got ${replicas}`);
-    }
-    const info = KINDS[kind];
-    return this.call<RawObject>(
-      {
-        route: 'patch',
-        method: 'PATCH',
-        path: resourcePath(info, namespace, name, 'scale'),
-        body: { spec: { replicas } },
-        contentType: 'application/merge-patch+json',
-        context: { verb: 'patch', kind: info, subresource: 'scale', namespace, name },
-      },
-      options
-    );
+    return this.send<RawObject>(scaleRequest(kind, namespace, name, replicas), options);
   }
 
-  /** Rolling restart, as `kubectl rollout restart` does: stamp kubectl.kubernetes.io/restartedAt on the pod template. */
+  /** Rolling restart, as `kubectl rollout restart` does. */
   async restart(kind: RestartableKind, namespace: string, name: string, at = new Date(), options: RequestOptions = {}) {
-    const info = KINDS[kind];
-    return this.call<RawObject>(
-      {
-        route: 'patch',
-        method: 'PATCH',
-        path: resourcePath(info, namespace, name),
-        body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at.toISOString() } } } } },
-        contentType: 'application/merge-patch+json',
-        context: { verb: 'patch', kind: info, namespace, name },
-      },
-      options
-    );
+    return this.send<RawObject>(restartRequest(kind, namespace, name, at), options);
   }
 
   async deletePod(namespace: string, name: string, options: RequestOptions = {}) {
-    const info = KINDS.Pod;
-    return this.call<RawObject>(
-      {
-        route: 'delete',
-        method: 'DELETE',
-        path: resourcePath(info, namespace, name),
-        context: { verb: 'delete', kind: info, namespace, name },
-      },
-      options
-    );
+    return this.send<RawObject>(deletePodRequest(namespace, name), options);
+  }
+
+  /** One request built elsewhere (src/k8s/actions.ts), with this client's retries, timeout and error mapping. */
+  send<T>(request: ApiRequest, options: RequestOptions = {}): Promise<T> {
+    return this.call<T>(request, options);
   }
 
   /** A container's log as text (GET pods/log). */
@@ -482,10 +452,11 @@ export class K8sClient {
   }
 
   /** One API call with timeout, cancellation, retries and error mapping; resolves with the response body. */
-  private async call<T>(spec: CallSpec, options: RequestOptions, stats?: RequestStats): Promise<T> {
+  private async call<T>(spec: ApiRequest, options: RequestOptions, stats?: RequestStats): Promise<T> {
     const url = buildUrl(this.options.routes[spec.route], spec.path, spec.query);
     const context: RequestContext = { ...spec.context, method: spec.method, url, path: spec.path };
-    const retryServerErrors = spec.method === 'GET' || spec.method === 'POST';
+    // Reads and access reviews are safe to repeat; a write (a created Job too) may have applied before a 5xx.
+    const retryServerErrors = spec.method === 'GET' || spec.route === 'review';
     const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers };
     if (spec.body !== undefined) {
       headers['Content-Type'] = spec.contentType ?? 'application/json';
@@ -516,7 +487,7 @@ export class K8sClient {
   }
 
   private async attempt(
-    spec: CallSpec,
+    spec: ApiRequest,
     url: string,
     headers: Record<string, string>,
     context: RequestContext,
@@ -574,9 +545,6 @@ export class K8sClient {
   }
 }
 
-/** The pod-template annotation `kubectl rollout restart` sets. */
-export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-
 /** 429 is handled separately (retried for every method). 504 is not retried: Grafana already waited its full timeout. */
 const RETRIED_STATUSES = new Set([500, 502, 503]);
 
@@ -595,7 +563,7 @@ const REVIEW_KINDS: Record<'access' | 'rules', ResourceInfo> = {
   },
 };
 
-function buildUrl(base: string, path: string, query?: CallSpec['query']): string {
+function buildUrl(base: string, path: string, query?: ApiRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== '') {

@@ -30,13 +30,19 @@ export const READER_PERMISSIONS: readonly RbacPermission[] = [
  */
 export const READER_NON_RESOURCE_URLS: readonly string[] = ['/version', '/api', '/api/*', '/apis', '/apis/*'];
 
-/** Optional ClusterRole kubeatlas-operator: the write actions (scale, rolling restart, delete pod). */
+/**
+ * Optional ClusterRole kubeatlas-operator: the write actions of src/k8s/actions.ts (scale, rollout restart, delete
+ * pod, cordon/uncordon, suspend/resume, run a CronJob now) and nothing broader. Update on the scale subresources as
+ * well as patch, so the same token serves `kubectl scale` and tools that PUT a Scale.
+ */
 export const OPERATOR_PERMISSIONS: readonly RbacPermission[] = [
-  { group: 'apps', resource: 'deployments', verb: 'patch' },
-  { group: 'apps', resource: 'statefulsets', verb: 'patch' },
-  ...['deployments/scale', 'statefulsets/scale'].flatMap((resource) =>
-    ['get', 'update', 'patch'].map((verb) => ({ group: 'apps', resource, verb }))
+  ...['deployments', 'statefulsets', 'daemonsets'].map((resource) => ({ group: 'apps', resource, verb: 'patch' })),
+  ...['deployments/scale', 'statefulsets/scale', 'replicasets/scale'].flatMap((resource) =>
+    ['update', 'patch'].map((verb) => ({ group: 'apps', resource, verb }))
   ),
+  { group: '', resource: 'nodes', verb: 'patch' },
+  { group: 'batch', resource: 'cronjobs', verb: 'patch' },
+  { group: 'batch', resource: 'jobs', verb: 'create' },
   { group: '', resource: 'pods', verb: 'delete' },
 ];
 

@@ -17,8 +17,11 @@ export const K8S_ROUTE_PATHS = {
   review: 'k8s-review',
   /** PATCH, Editor: {clusterUrl} */
   patch: 'k8s-patch',
-  /** PUT, Editor: {clusterUrl} */
-  put: 'k8s-put',
+  /**
+   * POST, Editor: {clusterUrl}/apis/batch/v1/namespaces, so the only POST that writes reaches namespaced batch/v1
+   * collections (a CronJob's "Run now" creates a Job); the operator role grants create on jobs alone.
+   */
+  jobs: 'k8s-jobs',
   /** DELETE, Editor: {clusterUrl} */
   delete: 'k8s-delete',
 } as const;
@@ -27,13 +30,15 @@ export type RouteName = keyof typeof K8S_ROUTE_PATHS;
 
 /** Path the review route's upstream URL already ends with. */
 export const REVIEW_UPSTREAM_PATH = '/apis/authorization.k8s.io/v1';
+/** Path the jobs route's upstream URL already ends with; the client appends `/<namespace>/jobs`. */
+export const JOBS_UPSTREAM_PATH = '/apis/batch/v1/namespaces';
 
 /** HTTP method each route is declared with. */
-export const ROUTE_METHODS: Record<RouteName, 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'> = {
+export const ROUTE_METHODS: Record<RouteName, 'GET' | 'POST' | 'PATCH' | 'DELETE'> = {
   read: 'GET',
   review: 'POST',
   patch: 'PATCH',
-  put: 'PUT',
+  jobs: 'POST',
   delete: 'DELETE',
 };
 
@@ -52,7 +57,8 @@ export function grafanaProxyRoutes(datasourceUid: string): RouteUrls {
  */
 export function directRoutes(clusterUrl: string): RouteUrls {
   const base = clusterUrl.replace(/\/+$/, '');
-  return mapRoutes((route) => (route === 'review' ? base + REVIEW_UPSTREAM_PATH : base));
+  const upstream: Partial<Record<RouteName, string>> = { review: REVIEW_UPSTREAM_PATH, jobs: JOBS_UPSTREAM_PATH };
+  return mapRoutes((route) => base + (upstream[route] ?? ''));
 }
 
 function mapRoutes(urlOf: (route: RouteName) => string): RouteUrls {
