@@ -1,5 +1,6 @@
 import { defineConfig } from 'eslint/config';
 import baseConfig from './.config/eslint.config.mjs';
+import { codeRulesConfig } from './eslint-rules/codeRules.mjs';
 
 export default defineConfig([
   {
@@ -38,6 +39,8 @@ export default defineConfig([
   ...baseConfig,
   {
     // The scaffold lints only src/; the tools around the plugin are TypeScript too.
-    files: ['{scripts,simulator,sandbox,e2e,integration,testbed,exporters}/**/*.ts', '*.ts'],
+    files: ['{scripts,simulator,sandbox,e2e,integration,testbed,exporters,eslint-rules}/**/*.ts', '*.ts'],
   },
+  // The catalog validator's frontend code rules, on the plugin's own code (eslint-rules/codeRules.mjs).
+  codeRulesConfig,
 ]);
