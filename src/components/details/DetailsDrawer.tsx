@@ -1,32 +1,21 @@
-import React, { useMemo, useState } from 'react';
+import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
-import {
-  Alert,
-  Badge,
-  ConfirmButton,
-  Drawer,
-  LinkButton,
-  Stack,
-  Tab,
-  TabContent,
-  TabsBar,
-  useStyles2,
-} from '@grafana/ui';
+import { Alert, Badge, Drawer, LinkButton, Stack, Tab, TabContent, TabsBar, useStyles2 } from '@grafana/ui';
 import { objectKey } from '../../model/snapshot';
 import { AnyModel, ClusterSnapshot, Health, KindName, PodModel } from '../../model/types';
 import { ClusterDatasource } from '../../pages/state/clusters';
-import { clientFor, prometheusLink } from '../../pages/state/loadCluster';
+import { prometheusLink } from '../../pages/state/loadCluster';
 import { URL_KEYS, UrlState } from '../../pages/state/urlState';
 import { ObjectScope } from '../../prometheus/promql';
 import { formatBytes, formatCores, formatServicePort } from '../../selectors/format';
 import { controller, sources, targets } from '../../selectors/graph';
+import { ActionsBar } from '../actions/ActionsBar';
 import { DASHBOARD_UIDS, dashboardUrl, DashboardVars, decodeDetail } from '../links';
 import { ObjectLink } from '../ObjectLink';
 import { PodTile } from '../PodTile';
 import { ContainersTable } from './ContainersTable';
 import { EventsList, objectEvents } from './EventsList';
-import { canWrite } from './permissions';
 import { UsageOverTime } from './UsageOverTime';
 import { YamlView } from './YamlView';
 
@@ -237,7 +226,7 @@ function Summary({
   const dashboard = dashboardLink(cluster, model);
   return (
     <div className={styles.summary}>
-      <Actions cluster={cluster} model={model} />
+      <ActionsBar cluster={cluster} model={model} />
       <dl className={styles.grid} data-testid="summary">
         <Field label="Kind">{model.kind}</Field>
         {model.namespace && <Field label="Namespace">{model.namespace}</Field>}
@@ -468,58 +457,6 @@ function Labels({ title, values }: { title: string; values: Record<string, strin
             </span>
           ))}
         </div>
-      )}
-    </div>
-  );
-}
-
-/** Editor-only actions through the datasource's role-gated write routes. A Viewer never sees them. */
-function Actions({ cluster, model }: { cluster: ClusterDatasource; model: AnyModel }) {
-  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
-  if (!canWrite()) {
-    return null;
-  }
-  const run = async (what: string, action: () => Promise<unknown>) => {
-    try {
-      await action();
-      setResult({ ok: true, text: `${what}: done. The change shows at the next refresh.` });
-    } catch (error) {
-      setResult({ ok: false, text: `${what} failed: ${error instanceof Error ? error.message : String(error)}` });
-    }
-  };
-  const namespace = model.namespace ?? '';
-  const client = () => clientFor(cluster);
-  let button: React.ReactNode = null;
-  if (model.kind === 'Deployment' || model.kind === 'StatefulSet') {
-    button = (
-      <ConfirmButton
-        confirmText="Restart"
-        onConfirm={() =>
-          run('Rollout restart', () => client().restart(model.kind as 'Deployment', namespace, model.name))
-        }
-      >
-        Rollout restart
-      </ConfirmButton>
-    );
-  } else if (model.kind === 'Pod') {
-    button = (
-      <ConfirmButton
-        confirmText="Delete"
-        confirmVariant="destructive"
-        onConfirm={() => run('Delete pod', () => client().deletePod(namespace, model.name))}
-      >
-        Delete pod
-      </ConfirmButton>
-    );
-  }
-  if (!button) {
-    return null;
-  }
-  return (
-    <div data-testid="write-actions">
-      {button}
-      {result && (
-        <Alert severity={result.ok ? 'success' : 'error'} title={result.text} onRemove={() => setResult(undefined)} />
       )}
     </div>
   );

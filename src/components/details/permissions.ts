@@ -2,7 +2,7 @@ import { OrgRole } from '@grafana/data';
 import { config } from '@grafana/runtime';
 
 /**
- * Write actions (restart, delete pod) are offered to Editors and Admins only, matching the datasource's write routes
+ * Write actions (src/components/actions/) are offered to Editors and Admins only, matching the datasource's write routes
  * (reqRole Editor); a Viewer sees no write control at all. Grafana enforces the same rule on the proxy route.
  */
 export function canWrite(): boolean {
