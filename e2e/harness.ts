@@ -159,14 +159,19 @@ export class Environment {
     const pending: Array<Promise<void>> = [];
 
     context.on('response', (response) => {
-      pending.push(
-        response
-          .body()
-          .then((body) => {
-            responses.push({ url: response.url(), status: response.status(), body: body.toString('utf8') });
-          })
-          .catch(() => undefined)
-      );
+      // A watch's body ends only when the watch does: waiting for it would hold the test until timeoutSeconds.
+      if (/[?&]watch=1/.test(response.url())) {
+        responses.push({ url: response.url(), status: response.status(), body: '' });
+      } else {
+        pending.push(
+          response
+            .body()
+            .then((body) => {
+              responses.push({ url: response.url(), status: response.status(), body: body.toString('utf8') });
+            })
+            .catch(() => undefined)
+        );
+      }
       if (response.status() >= 400 && !isExpected(response.url(), response.status())) {
         problems.push(`HTTP ${response.status()} from ${response.request().method()} ${response.url()}`);
       }

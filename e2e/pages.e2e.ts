@@ -378,9 +378,10 @@ test(
 
 test(
   'refreshes never overlap: the refresh button is disabled while one runs and each refresh lists pods once',
-  async ({ open, stack, responses }) => {
+  async ({ open, stack, responses, createDatasource, clusterDatasource }) => {
     const podLists = () => responses.filter((r) => /\/k8s-read\/api\/v1\/pods\?/.test(r.url)).length;
-    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
+    const polling = await pollingCluster({ createDatasource, clusterDatasource });
+    const page = await open(`${APP}/overview?cluster=${polling}`, { role: 'Viewer', theme: 'dark' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
     stack!.setFaults([{ type: 'latency', ms: 2000, path: '^/api/v1/pods' }]);
     try {
@@ -408,14 +409,31 @@ test(
   { cluster: true, expectHttpErrors: [FONTS] }
 );
 
+/**
+ * The demo cluster with watching turned off (`watch: false`): the fallback that lists every kind each refresh, which
+ * the tests below pin down. The pages on watches are e2e/live.e2e.ts.
+ */
+async function pollingCluster(context: {
+  createDatasource: (settings: Record<string, unknown>) => Promise<string>;
+  clusterDatasource: () => Record<string, unknown>;
+}): Promise<string> {
+  const settings = context.clusterDatasource();
+  return context.createDatasource({
+    ...settings,
+    name: 'E2E polling',
+    jsonData: { ...(settings.jsonData as object), watch: false },
+  });
+}
+
 /** A pods LIST through the datasource proxy (the request the latency fault slows down). */
 const isPodsList = (url: string) => /\/k8s-read\/api\/v1\/pods\?/.test(url);
 const SLOW_PODS_MS = 6000;
 
 test(
   'navigating away cancels the in-flight LIST: the browser aborts it and the next page loads its own data',
-  async ({ open, stack }) => {
-    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'dark' });
+  async ({ open, stack, createDatasource, clusterDatasource }) => {
+    const polling = await pollingCluster({ createDatasource, clusterDatasource });
+    const page = await open(`${APP}/overview?cluster=${polling}`, { role: 'Viewer', theme: 'dark' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
     stack!.setFaults([{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
     try {
@@ -455,11 +473,12 @@ test(
       name: 'E2E unreachable',
       jsonData: { ...(settings.jsonData as object), clusterUrl: 'https://127.0.0.1:1' },
     });
-    const page = await open(`${APP}/overview?cluster=${CLUSTER}`, { role: 'Viewer', theme: 'light' });
+    const polling = await pollingCluster({ createDatasource, clusterDatasource });
+    const page = await open(`${APP}/overview?cluster=${polling}`, { role: 'Viewer', theme: 'light' });
     await page.getByTestId('problems-list').waitFor({ timeout: 30_000 });
     stack!.setFaults([{ type: 'latency', ms: SLOW_PODS_MS, path: '^/api/v1/pods' }]);
     try {
-      const listing = page.waitForRequest((r) => isPodsList(r.url()) && r.url().includes(`/uid/${CLUSTER}/`));
+      const listing = page.waitForRequest((r) => isPodsList(r.url()) && r.url().includes(`/uid/${polling}/`));
       await page.getByRole('button', { name: 'Refresh' }).click();
       const demoList = await listing;
       const sentAt = Date.now();

@@ -1,7 +1,8 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2, SelectableValue } from '@grafana/data';
-import { Button, Combobox, ComboboxOption, InlineField, MultiSelect, useStyles2 } from '@grafana/ui';
+import { Button, Combobox, ComboboxOption, InlineField, MultiSelect, Tooltip, useStyles2 } from '@grafana/ui';
+import type { LiveStatus } from '../pages/state/liveCluster';
 import { ClusterDatasource } from '../pages/state/clusters';
 import { URL_KEYS, UrlState } from '../pages/state/urlState';
 
@@ -15,6 +16,8 @@ interface Props {
   namespaceOptions?: string[];
   refreshing: boolean;
   lastUpdated?: number;
+  /** How the data is kept current, when the page watches. */
+  live?: LiveStatus;
   onRefresh: () => void;
   children?: React.ReactNode;
 }
@@ -27,6 +30,7 @@ export function ClusterToolbar({
   namespaceOptions,
   refreshing,
   lastUpdated,
+  live,
   onRefresh,
   children,
 }: Props) {
@@ -71,6 +75,7 @@ export function ClusterToolbar({
       )}
       {children}
       <div className={styles.refresh}>
+        {live && <LiveIndicator live={live} />}
         {lastUpdated !== undefined && (
           <span className={styles.updated} data-testid="last-updated">
             Updated {dateTimeFormat(lastUpdated, { format: 'HH:mm:ss' })}
@@ -90,7 +95,51 @@ export function ClusterToolbar({
   );
 }
 
+const PHASE_TEXT: Record<LiveStatus['phase'], string> = {
+  connecting: 'Connecting',
+  live: 'Live',
+  reconnecting: 'Reconnecting',
+  polling: 'Polling',
+};
+
+/** Live, reconnecting or polling, with what is watched and what is polled in the tooltip. */
+function LiveIndicator({ live }: { live: LiveStatus }) {
+  const styles = useStyles2(getStyles);
+  const lines = [
+    live.watched.length > 0 && `Watched (changes show at once): ${live.watched.join(', ')}.`,
+    live.polled.length > 0 && `Polled for changes every refresh interval: ${live.polled.join(', ')}.`,
+    live.listed.length > 0 && `Listed again every refresh interval (cannot be watched): ${live.listed.join(', ')}.`,
+    live.cause && `${live.cause.message}`,
+  ].filter(Boolean);
+  return (
+    <Tooltip
+      content={
+        <div>
+          {lines.map((line) => (
+            <div key={String(line)}>{line}</div>
+          ))}
+        </div>
+      }
+    >
+      <span className={styles.live} data-testid="live-indicator" data-phase={live.phase} tabIndex={0}>
+        <span className={styles.dot[live.phase]} />
+        {PHASE_TEXT[live.phase]}
+      </span>
+    </Tooltip>
+  );
+}
+
+const dot = (color: string) =>
+  css({ display: 'inline-block', width: 8, height: 8, borderRadius: '50%', background: color, marginRight: 4 });
+
 const getStyles = (theme: GrafanaTheme2) => ({
+  live: css({ display: 'inline-flex', alignItems: 'center', fontSize: theme.typography.bodySmall.fontSize }),
+  dot: {
+    connecting: dot(theme.colors.text.disabled),
+    live: dot(theme.colors.success.main),
+    reconnecting: dot(theme.colors.warning.main),
+    polling: dot(theme.colors.info.main),
+  },
   toolbar: css({
     display: 'flex',
     flexWrap: 'wrap',

@@ -18,6 +18,22 @@ export function RefreshFailedBanner({ error, lastUpdated }: { error: Error; last
   );
 }
 
+/** A watch is down: the data on screen is as of `since`, and keeps updating once the stream is back. */
+export function StaleDataBanner({ since, cause, now }: { since: number; cause?: Error; now: number }) {
+  const minutes = Math.floor((now - since) / 60_000);
+  const age = minutes < 1 ? 'less than a minute' : `${minutes} min`;
+  return (
+    <Alert
+      severity="warning"
+      title={`Live updates interrupted: data as of ${dateTimeFormat(since)} (${age} old)`}
+      data-testid="stale-data"
+    >
+      {cause?.message ?? 'The connection to the cluster dropped.'} KubeAtlas reconnects by itself and catches up on
+      every change it missed.
+    </Alert>
+  );
+}
+
 /** Kinds that could not be listed: forbidden ones with the RBAC rule to add, others with their cause and fix. */
 export function KindErrorsBanner({ snapshot }: { snapshot: ClusterSnapshot }) {
   const styles = useStyles2(getStyles);

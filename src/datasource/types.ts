@@ -14,8 +14,13 @@ export interface KubernetesDataSourceOptions extends DataSourceJsonData {
   clusterLabelName?: string;
   /** Value of that label for this cluster. */
   clusterLabelValue?: string;
-  /** How often app pages reload the cluster, in seconds. */
+  /**
+   * How often app pages poll what they do not watch (the Prometheus figures, kinds without a held watch), in seconds;
+   * with `watch: false`, how often they list everything again.
+   */
   refreshIntervalSeconds?: number;
+  /** Keep pages current by watching (LIST once, then WATCH). Default true; false: list everything every interval. */
+  watch?: boolean;
   /** Grafana's standard HTTP timeout of the proxy in seconds. */
   timeout?: number;
   tlsSkipVerify?: boolean;

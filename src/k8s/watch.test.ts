@@ -222,6 +222,28 @@ describe('watchKind', () => {
     expect(w.last().query.get('resourceVersion')).toBe('150');
   });
 
+  it('once: one request of exactly timeoutSeconds, then the resourceVersion reached and complete', () => {
+    const w = setup({ once: true, timeoutSeconds: 1, random: () => 0.9 });
+    expect(w.last().query.get('timeoutSeconds')).toBe('1');
+    w.last()
+      .respond()
+      .send(event('MODIFIED', 101) + bookmark(160));
+    w.last().end();
+    w.clock.advance(60_000);
+    expect(w.exchanges).toHaveLength(1);
+    expect(w.notices.filter((n) => n.type === 'BOOKMARK').at(-1)).toEqual({ type: 'BOOKMARK', resourceVersion: '160' });
+    expect(w.completed()).toBe(true);
+  });
+
+  it('once: a broken stream is an error for the caller to retry later, not a retry within', () => {
+    const w = setup({ once: true, timeoutSeconds: 1 });
+    w.last().respond().send(event('ADDED', 101));
+    w.last().fail();
+    w.clock.advance(60_000);
+    expect(w.exchanges).toHaveLength(1);
+    expect(w.error()?.summary).toBe('The watch of pods broke off (ECONNRESET).');
+  });
+
   it('a stream cut mid-event resumes after backoff from the last whole event: nothing lost, nothing twice', () => {
     const w = setup({ random: () => 0 });
     w.last()

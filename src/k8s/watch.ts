@@ -78,6 +78,12 @@ export interface WatchOptions {
   idleTimeoutMs?: number;
   clock?: WatchClock;
   random?: () => number;
+  /**
+   * One request of exactly timeoutSeconds, then complete (after a BOOKMARK with the resourceVersion reached): a cheap
+   * poll that brings only the changes since resourceVersion, for kinds not worth a held connection. What a held watch
+   * would retry is an error here: the caller polls again later.
+   */
+  once?: boolean;
 }
 
 export type ObjectEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -158,7 +164,8 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
       subscriber.next({ type: 'STATE', state: { phase, attempt, downSince, ...extra } });
 
     const connect = () => {
-      const timeoutSeconds = Math.round((options.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS) * (1 + random()));
+      const base = options.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
+      const timeoutSeconds = options.once ? base : Math.round(base * (1 + random()));
       const query = new URLSearchParams({
         watch: '1',
         allowWatchBookmarks: 'true',
@@ -185,6 +192,9 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
 
       const failed = (cause: K8sError, retryAfter?: number) => {
         close();
+        if (options.once) {
+          return finish(cause);
+        }
         const now = clock.now();
         downSince ??= now;
         if (now - downSince >= relistAfterMs) {
@@ -212,6 +222,9 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
               'A proxy between Grafana and the API server may be cutting streamed answers; KubeAtlas resumes after the last whole event.'
             )
           );
+        }
+        if (options.once) {
+          return finish({ type: 'BOOKMARK', resourceVersion });
         }
         if (delivered || clock.now() - openedAt >= HEALTHY_AFTER_MS) {
           // timeoutSeconds is over: the normal end of a watch request. Reopen at once.

@@ -2,7 +2,12 @@ import React, { lazy, Suspense, useMemo } from 'react';
 import { Alert, LinkButton, LoadingPlaceholder } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
 import { ClusterToolbar } from '../components/ClusterToolbar';
-import { KindErrorsBanner, MissingFiguresBanner, RefreshFailedBanner } from '../components/StatusBanners';
+import {
+  KindErrorsBanner,
+  MissingFiguresBanner,
+  RefreshFailedBanner,
+  StaleDataBanner,
+} from '../components/StatusBanners';
 import { ClusterSnapshot } from '../model/types';
 import { Figures } from '../prometheus/figures';
 import { FigureId } from '../prometheus/promql';
@@ -76,6 +81,7 @@ export function ClusterPage({ figureIds, targets, namespaceFilter, filters, chil
         namespaceOptions={namespaceOptions}
         refreshing={data.refreshing}
         lastUpdated={data.lastUpdated}
+        live={data.live}
         onRefresh={data.refresh}
       >
         {filters?.(url)}
@@ -86,6 +92,9 @@ export function ClusterPage({ figureIds, targets, namespaceFilter, filters, chil
         </Alert>
       )}
       {data.error && data.snapshot && <RefreshFailedBanner error={data.error} lastUpdated={data.lastUpdated} />}
+      {!data.error && data.live?.downSince !== undefined && (
+        <StaleDataBanner since={data.live.downSince} cause={data.live.cause} now={data.live.at} />
+      )}
       {data.error && !data.snapshot && (
         <Alert severity="error" title={`Cannot load cluster ${cluster?.name ?? ''}`} data-testid="load-failed">
           {data.error.message}

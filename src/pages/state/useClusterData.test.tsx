@@ -15,7 +15,8 @@ interface PendingLoad {
 }
 
 function cluster(uid: string): ClusterDatasource {
-  return { uid, name: uid, jsonData: {} } as ClusterDatasource;
+  // watch: false, the polling loop this file tests (liveCluster.ts is tested on the testbed).
+  return { uid, name: uid, jsonData: { watch: false } } as ClusterDatasource;
 }
 
 function snapshotNamed(name: string): ClusterLoad {

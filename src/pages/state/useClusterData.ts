@@ -1,11 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { config, getBackendSrv } from '@grafana/runtime';
+import { grafanaProxyRoutes } from '../../k8s/routes';
+import { backendSrvStream, type ChunkedBackendSrvLike } from '../../k8s/watchStream';
 import { ClusterSnapshot } from '../../model/types';
-import { Figures } from '../../prometheus/figures';
+import { Figures, loadFigures } from '../../prometheus/figures';
 import { FigureId } from '../../prometheus/promql';
+import { loadTargetHealth, TargetHealth } from '../../prometheus/targets';
 import { ClusterDatasource, refreshSeconds } from './clusters';
-import { TargetHealth } from '../../prometheus/targets';
-import { ClusterLoad, loadCluster, LoadOptions } from './loadCluster';
-import { RefreshState, startRefreshLoop } from './refreshLoop';
+import { multiplexed } from './connectionBudget';
+import { startLiveCluster, type LiveState, type LiveStatus } from './liveCluster';
+import { clientFor, loadCluster, LoadOptions, prometheusLink } from './loadCluster';
+import { RefreshLoop, startRefreshLoop } from './refreshLoop';
 
 export interface ClusterData {
   snapshot?: ClusterSnapshot;
@@ -18,8 +23,10 @@ export interface ClusterData {
   refreshing: boolean;
   /** The last refresh failed; `snapshot` is still the last good one. */
   error?: Error;
-  /** epoch ms of the last successful load. */
+  /** epoch ms of the last successful load, or (live) when the data was last known current. */
   lastUpdated?: number;
+  /** How the data is kept current (watches and polls); absent when the datasource has watching turned off. */
+  live?: LiveStatus;
   refresh: () => void;
 }
 
@@ -27,9 +34,10 @@ export interface ClusterData {
 const NO_FIGURES: Figures = {};
 
 /**
- * Loads a cluster and keeps it fresh (startRefreshLoop): every `refreshIntervalSeconds` of the datasource (30 s by
- * default) counted from the end of the previous load, manual refresh ignored while one runs, last good data kept on
- * failure. Changing cluster or unmounting stops the loop, which aborts the in-flight requests.
+ * Loads a cluster and keeps it current: by default a LIST of every kind, then watches and short polls
+ * (liveCluster.ts); with the datasource's `watch: false`, or a Grafana without streaming requests, a full reload every
+ * `refreshIntervalSeconds` (startRefreshLoop). Either way the last good data is kept on failure, and changing cluster
+ * or unmounting stops everything in flight.
  */
 export function useClusterData(
   cluster: ClusterDatasource | undefined,
@@ -37,7 +45,7 @@ export function useClusterData(
   options: LoadOptions = {}
 ): ClusterData {
   // Tagged with its cluster, so a render right after a cluster change never shows the previous cluster's data.
-  const [state, setState] = useState<{ of?: ClusterDatasource } & RefreshState<ClusterLoad>>({
+  const [state, setState] = useState<{ of?: ClusterDatasource } & LiveState>({
     loading: true,
     refreshing: false,
   });
@@ -50,11 +58,7 @@ export function useClusterData(
       return undefined;
     }
     const ids = figureKey ? (figureKey.split(',') as FigureId[]) : [];
-    const loop = startRefreshLoop({
-      load: (signal) => loadCluster(cluster, ids, signal, { targets: withTargets }),
-      intervalMs: refreshSeconds(cluster.jsonData) * 1000,
-      onChange: (next) => setState({ of: cluster, ...next }),
-    });
+    const loop = startClusterLoop(cluster, ids, withTargets, (next) => setState({ of: cluster, ...next }));
     refreshRef.current = loop.refresh;
     return () => {
       loop.stop();
@@ -66,7 +70,7 @@ export function useClusterData(
   if (state.of !== cluster || !cluster) {
     return { figures: NO_FIGURES, loading: !!cluster, refreshing: !!cluster, refresh };
   }
-  const { data, loading, refreshing, error, lastUpdated } = state;
+  const { data, loading, refreshing, error, lastUpdated, live } = state;
   return {
     snapshot: data?.snapshot,
     figures: data?.figures ?? NO_FIGURES,
@@ -75,6 +79,42 @@ export function useClusterData(
     refreshing,
     error,
     lastUpdated,
+    live,
     refresh,
   };
+}
+
+function startClusterLoop(
+  cluster: ClusterDatasource,
+  figureIds: FigureId[],
+  targets: boolean,
+  onChange: (state: LiveState) => void
+): RefreshLoop {
+  const intervalMs = refreshSeconds(cluster.jsonData) * 1000;
+  const backendSrv = getBackendSrv() as unknown as Partial<ChunkedBackendSrvLike> | undefined;
+  if (cluster.jsonData?.watch === false || typeof backendSrv?.chunked !== 'function') {
+    return startRefreshLoop({
+      load: (signal) => loadCluster(cluster, figureIds, signal, { targets }),
+      intervalMs,
+      onChange,
+    });
+  }
+  const link = prometheusLink(cluster.jsonData);
+  return startLiveCluster({
+    client: clientFor(cluster),
+    source: {
+      routes: grafanaProxyRoutes(cluster.uid),
+      stream: backendSrvStream(backendSrv as ChunkedBackendSrvLike, { orgId: config.bootData?.user?.orgId }),
+    },
+    loadExtras: async (signal) => {
+      const [figures, health] = await Promise.all([
+        loadFigures(link, figureIds, signal),
+        targets ? loadTargetHealth(link, signal) : undefined,
+      ]);
+      return { figures, targets: health };
+    },
+    intervalMs,
+    multiplexed: multiplexed(),
+    onChange,
+  });
 }
