@@ -105,6 +105,10 @@ export class ClusterStore {
     this.dirtyKinds.add(kind);
   }
 
+  stateOf(kind: KindName): KindLoadState | undefined {
+    return this.states.get(kind);
+  }
+
   /** The snapshot for the pages: the previous object when nothing changed since. */
   snapshot(now: number = Date.now()): ClusterSnapshot {
     if (this.current && this.dirtyKinds.size === 0 && this.dirtyNamespaces.size === 0 && !this.relinkAll) {
