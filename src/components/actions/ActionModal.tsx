@@ -137,18 +137,18 @@ export function ActionModal({ client, action, target, replicas: initialReplicas,
             Nothing would change: the object is already so.
           </div>
         ) : (
-          <table className={styles.table} data-testid="dry-run-diff">
-            <tbody>
-              {preview.changes.map((c) => (
-                <tr key={c.field}>
-                  <td className={styles.field}>{c.field}</td>
-                  <td>{c.before}</td>
-                  <td>→</td>
-                  <td>{c.after}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className={styles.diff} data-testid="dry-run-diff" role="table" aria-label="Fields that would change">
+            {preview.changes.map((c) => (
+              <div key={c.field} role="row" className={styles.row}>
+                <span role="cell" className={styles.field}>
+                  {c.field}
+                </span>
+                <span role="cell">{c.before}</span>
+                <span role="cell">→</span>
+                <span role="cell">{c.after}</span>
+              </div>
+            ))}
+          </div>
         )}
         {applyError && (
           <Alert severity="error" title={`${spec.label} failed`} data-testid="apply-error">
@@ -176,10 +176,14 @@ export function ActionModal({ client, action, target, replicas: initialReplicas,
 const getStyles = (theme: GrafanaTheme2) => ({
   body: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   muted: css({ color: theme.colors.text.secondary }),
-  table: css({
+  // Four columns sized to their content: field, before, arrow, after.
+  diff: css({
+    display: 'grid',
+    gridTemplateColumns: 'repeat(4, max-content)',
+    gap: theme.spacing(0.25, 1.5),
     fontFamily: theme.typography.fontFamilyMonospace,
     fontSize: theme.typography.bodySmall.fontSize,
-    td: { padding: theme.spacing(0.25, 1, 0.25, 0), verticalAlign: 'top', wordBreak: 'break-all' },
   }),
+  row: css({ display: 'contents', span: { wordBreak: 'break-all' } }),
   field: css({ color: theme.colors.text.secondary }),
 });
