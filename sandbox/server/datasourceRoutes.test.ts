@@ -11,13 +11,7 @@
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import {
-  joinURLFragments,
-  selectRoute,
-  type OrgRole,
-  type PluginRoleRegistration,
-  type PluginRoute,
-} from './dsProxy';
+import { joinURLFragments, selectRoute, type OrgRole, type PluginRoleRegistration, type PluginRoute } from './dsProxy';
 import { K8S_ROUTE_PATHS, ROUTE_METHODS, type RouteName } from '../../src/k8s/routes';
 
 interface PluginJson {
@@ -26,7 +20,9 @@ interface PluginJson {
   roles: PluginRoleRegistration[];
 }
 
-const pluginJson: PluginJson = JSON.parse(readFileSync(path.join(__dirname, '../../src/datasource/plugin.json'), 'utf8'));
+const pluginJson: PluginJson = JSON.parse(
+  readFileSync(path.join(__dirname, '../../src/datasource/plugin.json'), 'utf8')
+);
 const routes = pluginJson.routes;
 const WRITE_ACTION = `${pluginJson.id}.resources:write`;
 
