@@ -8,11 +8,14 @@ import {
   setBackendSrv,
   type BackendSrv,
   setDataSourceSrv,
+  setPluginComponentHook,
+  setPluginLinksHook,
   setTemplateSrv,
 } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import { SandboxBackendSrv } from './backendSrv';
 import { SandboxDataSourceSrv, getTemplateSrvInstance } from './services';
+import { preloadAppExtensions, usePluginComponent, usePluginLinks } from './extensions';
 import { Layout } from './pages/Layout';
 import { HomePage } from './pages/HomePage';
 import { AppRootPage } from './pages/AppRootPage';
@@ -20,6 +23,7 @@ import { PluginConfigPage } from './pages/PluginConfigPage';
 import { DataSourcesPage, DataSourceEditPage } from './pages/DataSourcePages';
 import { QueryPage } from './pages/QueryPage';
 import { VariablesPage } from './pages/VariablesPage';
+import { ExtensionsPage } from './pages/ExtensionsPage';
 
 /**
  * The sandbox host: sets the @grafana/runtime services the way public/app/app.ts does at start-up, then renders a
@@ -31,6 +35,10 @@ const templateSrv = getTemplateSrvInstance();
 templateSrv.setFromUrl(new URLSearchParams(window.location.search));
 setTemplateSrv(templateSrv);
 // @grafana/runtime 12.0.2 as published does not export setPluginPage, so plugins get its PluginPage pass-through.
+// The extension hooks as public/app/app.ts sets them, then the apps that declare extensions are loaded.
+setPluginLinksHook(usePluginLinks);
+setPluginComponentHook(usePluginComponent);
+void preloadAppExtensions();
 
 // ?role= and ?theme= were consumed by the server (cookies, boot data); the plugin should see Grafana's URL without them.
 const sandboxParams = new URLSearchParams(window.location.search);
@@ -65,6 +73,7 @@ function SandboxRoot() {
             <Route path="/connections/datasources/edit/:uid" element={<DataSourceEditPage />} />
             <Route path="/sandbox/query/:uid" element={<QueryPage />} />
             <Route path="/sandbox/variables/:uid" element={<VariablesPage />} />
+            <Route path="/sandbox/extensions" element={<ExtensionsPage />} />
             <Route path="*" element={<h1>Page not found</h1>} />
           </Routes>
         </Layout>

@@ -173,6 +173,16 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
           version: plugin.json.info.version,
           preload: false,
           angular: { detected: false },
+          // plugin.json `extensions`, every list present (pkg/plugins loader): the extension registry reads it to
+          // know which apps extend which extension point (sandbox/host/extensions.tsx).
+          extensions: {
+            addedLinks: [],
+            addedComponents: [],
+            addedFunctions: [],
+            exposedComponents: [],
+            extensionPoints: [],
+            ...(plugin.json as { extensions?: Record<string, unknown[]> }).extensions,
+          },
         };
       }
     }
