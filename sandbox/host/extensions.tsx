@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+// (as esbuild builds the host bundle: jsx automatic; the pragma makes jest's swc transform agree)
 import { type ComponentType, useMemo, useSyncExternalStore } from 'react';
 import {
   type AppPlugin,

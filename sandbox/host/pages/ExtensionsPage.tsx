@@ -40,7 +40,9 @@ function LinkList({ label, links, isLoading }: { label: string; links: PluginExt
  * An extension host page: what a dashboard panel's menu, an Explore toolbar and another plugin see. The panel shows
  * one Prometheus query for the pod named by `?namespace=&pod=`; dashboard variables come from `var-*` as in Grafana.
  * The context has the shape Grafana's panel menu builds (public/app/features/dashboard-scene/scene/PanelMenuBehavior.tsx
- * getPanelContext) and Explore's toolbar (public/app/features/explore/extensions/ToolbarExtensionPoint.tsx).
+ * createExtensionContext: raw queries as targets, scopedVars only for repeats; it asks for at most 3 links per plugin)
+ * and Explore's toolbar (public/app/features/explore/extensions/ToolbarExtensionPoint.tsx useExtensionPointContext,
+ * limitPerPlugin 3).
  * `?kind=&name=` pick the status card's object (the pod by default).
  */
 export function ExtensionsPage() {
@@ -78,16 +80,24 @@ export function ExtensionsPage() {
     [targets]
   );
   const exploreContext = useMemo(
-    () => ({ exploreId: 'left', targets, timeRange: { from: 'now-1h', to: 'now' }, timeZone: 'browser' }),
+    () => ({
+      exploreId: 'left',
+      targets,
+      timeRange: { from: 'now-1h', to: 'now' },
+      timeZone: 'browser',
+      shouldShowAddCorrelation: false,
+    }),
     [targets]
   );
   const panelMenu = usePluginLinks({
     extensionPointId: PluginExtensionPoints.DashboardPanelMenu,
     context: panelContext,
+    limitPerPlugin: 3,
   });
   const explore = usePluginLinks({
     extensionPointId: PluginExtensionPoints.ExploreToolbarAction,
     context: exploreContext,
+    limitPerPlugin: 3,
   });
   const { component: StatusCard, isLoading } = usePluginComponent<StatusCardProps>(STATUS_CARD);
 
