@@ -226,7 +226,7 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
         if (options.once) {
           return finish({ type: 'BOOKMARK', resourceVersion });
         }
-        if (delivered || clock.now() - openedAt >= HEALTHY_AFTER_MS) {
+        if (delivered || clock.now() - openedAt >= Math.min(HEALTHY_AFTER_MS, timeoutSeconds * 1000)) {
           // timeoutSeconds is over: the normal end of a watch request. Reopen at once.
           attempt = 0;
           cancelTimer = clock.setTimeout(connect, 0);
