@@ -9,6 +9,12 @@
  *   steady  the N pages stay open for --minutes, each refreshing every 30 s;
  *   churn   N slots that open the Overview and close it again quickly, for --churn-minutes.
  *
+ * The open, steady and churn phases run once per --mode: `watch` (the app's default: LIST once, then watches and
+ * short polls) and `poll` (a copy of the datasource with `watch: false`: every kind listed again every 30 s), so
+ * both designs are measured in the same run on the same cluster. During the steady phase --replace-pods percent of
+ * the pods are deleted per minute, in batches every 10 s (their controllers replace them), so there are changes to
+ * follow.
+ *
  * CPU is read from /proc/<pid>/stat (utime + stime) of kube-apiserver, etcd and the sandbox; the idle rate is
  * subtracted. Requests, bytes and requests in flight through the Kubernetes datasource come from the fault proxy's
  * counters (between the sandbox's datasource proxy and the apiserver); the browser counts both datasources' proxy
@@ -16,6 +22,7 @@
  * order of magnitude for Grafana's, not Grafana's own figure.
  *
  *   npx tsx scripts/bench-viewers.ts [--scale S|M] [--viewers N] [--minutes M] [--churn-minutes C] [--baseline-seconds B]
+ *     [--mode watch|poll|both] [--replace-pods P]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,9 +37,12 @@ import type { ScaleName } from '../testbed/src/scenario';
 import { startStack, type Stack } from '../testbed/src/stack';
 
 const REPO = path.resolve(__dirname, '..');
-const OVERVIEW = '/a/kubeatlas-kubernetes-app/overview?cluster=kubeatlas-demo&role=Viewer&theme=dark';
-/** The uids of provisioning/datasources/kubeatlas.yaml. */
-const DATASOURCES = { kubernetes: 'kubeatlas-demo', prometheus: 'kubeatlas-prometheus' } as const;
+const overviewOf = (uid: string) => `/a/kubeatlas-kubernetes-app/overview?cluster=${uid}&role=Viewer&theme=dark`;
+/** The uids of provisioning/datasources/kubeatlas.yaml; `kubernetes` becomes the polling copy's in poll mode. */
+const DATASOURCES: Record<'kubernetes' | 'prometheus', string> = {
+  kubernetes: 'kubeatlas-demo',
+  prometheus: 'kubeatlas-prometheus',
+};
 const OPEN_STAGGER_MS = 2000;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -43,8 +53,12 @@ const { values: flags } = parseArgs({
     minutes: { type: 'string', default: '1' },
     'churn-minutes': { type: 'string' },
     'baseline-seconds': { type: 'string', default: '60' },
+    mode: { type: 'string', default: 'both' },
+    'replace-pods': { type: 'string', default: '1' },
   },
 });
+const modes = flags.mode === 'both' ? ['watch', 'poll'] : [flags.mode!];
+const replacePercent = Number(flags['replace-pods']);
 const scale = flags.scale!.toUpperCase() as ScaleName;
 const viewers = Number(flags.viewers);
 const minutes = Number(flags.minutes);
@@ -52,11 +66,15 @@ const churnMinutes = Number(flags['churn-minutes'] ?? flags.minutes);
 const baselineSeconds = Number(flags['baseline-seconds']);
 const refused = !['S', 'M', 'L', 'XL'].includes(scale)
   ? `--scale ${flags.scale}: give S, M, L or XL (testbed/src/scenario.ts)`
-  : Object.entries({ viewers, minutes, 'churn-minutes': churnMinutes, 'baseline-seconds': baselineSeconds })
-      .filter(([flag, value]) => !(value > 0) || (flag === 'viewers' && !Number.isInteger(value)))
-      .map(
-        ([flag, value]) => `--${flag} must be a positive ${flag === 'viewers' ? 'whole ' : ''}number, got ${value}`
-      )[0];
+  : !modes.every((m) => m === 'watch' || m === 'poll')
+    ? `--mode ${flags.mode}: give watch, poll or both`
+    : !(replacePercent >= 0)
+      ? `--replace-pods must be a percentage ≥ 0, got ${flags['replace-pods']}`
+      : Object.entries({ viewers, minutes, 'churn-minutes': churnMinutes, 'baseline-seconds': baselineSeconds })
+          .filter(([flag, value]) => !(value > 0) || (flag === 'viewers' && !Number.isInteger(value)))
+          .map(
+            ([flag, value]) => `--${flag} must be a positive ${flag === 'viewers' ? 'whole ' : ''}number, got ${value}`
+          )[0];
 if (refused) {
   console.error(`bench-viewers: ${refused}`);
   process.exit(2);
@@ -202,7 +220,7 @@ async function render(page: Page, state: { closing: boolean }): Promise<void> {
   counts.opens++;
   try {
     // Generous limits: on two shared cores a burst of page loads queues for CPU; that is measured, not failed.
-    await page.goto(OVERVIEW, { waitUntil: 'commit', timeout: 180_000 });
+    await page.goto(overviewOf(DATASOURCES.kubernetes), { waitUntil: 'commit', timeout: 180_000 });
     await page
       .getByTestId('problems-list')
       .or(page.getByTestId('problems-all-good'))
@@ -393,11 +411,89 @@ function report(
   }
 }
 
+/** A copy of the provisioned cluster datasource with watching turned off, added as Admin; returns its uid. */
+async function pollingCopy(browser: Browser, baseURL: string, stack: Stack): Promise<string> {
+  const admin = await browser.newContext({ baseURL });
+  try {
+    await admin.request.get('/?role=Admin');
+    const response = await admin.request.post('/api/datasources', {
+      data: {
+        name: 'Bench polling',
+        type: 'kubeatlas-kubernetes-datasource',
+        access: 'proxy',
+        url: '',
+        jsonData: {
+          clusterUrl: stack.apiUrl,
+          tlsAuthWithCACert: true,
+          prometheusDatasourceUid: DATASOURCES.prometheus,
+          watch: false,
+        },
+        secureJsonData: { bearerToken: stack.token, tlsCACert: stack.caPem },
+      },
+    });
+    const body = (await response.json()) as { datasource?: { uid: string }; message?: string };
+    if (!body.datasource) {
+      throw new Error(`POST /api/datasources → ${response.status()} ${body.message ?? ''}`);
+    }
+    return body.datasource.uid;
+  } finally {
+    await admin.close();
+  }
+}
+
+/** For `ms`: deletes `percent` of the pods that have an owner per minute, in batches every 10 s, as admin. */
+async function replacingPods(stack: Stack, percent: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const list = await stack.kubeGet<{
+      items: Array<{ metadata: { name: string; namespace: string; ownerReferences?: unknown[] } }>;
+    }>('/api/v1/pods');
+    const owned = list.items.filter((p) => p.metadata.ownerReferences?.length);
+    const batch = Math.round((owned.length * percent) / 100 / 6);
+    for (let i = 0; i < batch; i++) {
+      const pod = owned[Math.floor(Math.random() * owned.length)].metadata;
+      try {
+        stack.testbed.kubectl(['-n', pod.namespace, 'delete', 'pod', pod.name, '--wait=false', '--ignore-not-found']);
+      } catch {
+        // Already gone: another batch took it.
+      }
+    }
+    await sleep(Math.min(10_000, Math.max(0, until - Date.now())));
+  }
+}
+
+/** The two designs side by side: what the watch mode costs relative to polling, per viewer-minute. */
+function compare(results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }>, idle: PhaseResult): void {
+  const watch = results.find((r) => r.mode === 'watch');
+  const poll = results.find((r) => r.mode === 'poll');
+  if (!watch || !poll) {
+    return;
+  }
+  const perViewerMinute = (r: PhaseResult, value: number) => value / (viewers * (r.seconds / 60));
+  const apiserverNet = (r: PhaseResult) => r.cpu.apiserver - (idle.cpu.apiserver / idle.seconds) * r.seconds;
+  const rows: string[][] = [
+    ['steady, per viewer-minute', 'watch', 'poll', 'watch / poll'],
+    ...(
+      [
+        ['kube-apiserver CPU s (net of idle)', (r: PhaseResult) => perViewerMinute(r, apiserverNet(r)), 3],
+        ['Kubernetes requests', (r: PhaseResult) => perViewerMinute(r, r.stats.requests), 1],
+        ['Kubernetes KiB', (r: PhaseResult) => perViewerMinute(r, r.stats.responseBytes) / 1024, 0],
+        ['most in flight at once (all viewers)', (r: PhaseResult) => r.stats.peakInFlight, 0],
+      ] as Array<[string, (r: PhaseResult) => number, number]>
+    ).map(([name, f, digits]) => {
+      const [w, p] = [f(watch.steady), f(poll.steady)];
+      return [name, w.toFixed(digits), p.toFixed(digits), p ? (w / p).toFixed(3) : '-'];
+    }),
+  ];
+  console.log(`\n== watch against poll, same run\n${table(rows)}`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
   console.log(
-    `bench-viewers: scale ${scale}, ${viewers} viewers, ${minutes} min steady, ${churnMinutes} min churn, on ${machine}, ${new Date().toISOString()}`
+    `bench-viewers: scale ${scale}, ${viewers} viewers, modes ${modes.join(' and ')}, ${minutes} min steady ` +
+      `(${replacePercent} % of pods replaced per minute), ${churnMinutes} min churn, on ${machine}, ${new Date().toISOString()}`
   );
   const stack = await startStack({ scale, scrapeIntervalSeconds: 15 });
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-bench-viewers-'));
@@ -440,32 +536,42 @@ async function main(): Promise<void> {
     const lone = phase.renders[1];
     await sleep(15_000);
     const idle = await measure(stack, meter, newPhase('idle'), () => sleep(baselineSeconds * 1000));
-    console.log(`idle measured (${baselineSeconds} s); opening ${viewers} viewers`);
+    console.log(`idle measured (${baselineSeconds} s)`);
 
-    // The first opens are their own phase: the steady figures are what open pages cost, refreshing.
-    let pages: Page[] = [];
-    const opened = await measure(stack, meter, newPhase('open'), async () => {
-      // Viewers arrive OPEN_STAGGER_MS apart, not in one instant: the first renders measure the app, not a stampede.
-      pages = await Promise.all(
-        contexts.map(async (context, i) => {
-          await sleep(i * OPEN_STAGGER_MS);
-          const page = await newPage(context, { closing: false });
-          await render(page, { closing: false });
-          return page;
-        })
+    const results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }> = [];
+    for (const mode of modes) {
+      DATASOURCES.kubernetes = mode === 'watch' ? 'kubeatlas-demo' : await pollingCopy(browser, sandboxUp.url, stack);
+      console.log(`\n== mode ${mode}: opening ${viewers} viewers on datasource ${DATASOURCES.kubernetes}`);
+      // The first opens are their own phase: the steady figures are what open pages cost.
+      let pages: Page[] = [];
+      const opened = await measure(stack, meter, newPhase('open'), async () => {
+        // Viewers arrive OPEN_STAGGER_MS apart, not in one instant: the first renders measure the app, not a stampede.
+        pages = await Promise.all(
+          contexts.map(async (context, i) => {
+            await sleep(i * OPEN_STAGGER_MS);
+            const page = await newPage(context, { closing: false });
+            await render(page, { closing: false });
+            return page;
+          })
+        );
+      });
+      const steady = await measure(stack, meter, newPhase('steady'), () =>
+        replacingPods(stack, replacePercent, minutes * 60_000)
       );
-    });
-    const steady = await measure(stack, meter, newPhase('steady'), () => sleep(minutes * 60_000));
-    await Promise.all(pages.map((page) => page.close()));
-    console.log(`steady measured (${minutes} min); churning`);
+      await Promise.all(pages.map((page) => page.close()));
+      console.log(`steady measured (${minutes} min, ${replacePercent} % of pods replaced per minute); churning`);
 
-    const churned = await measure(stack, meter, newPhase('churn'), async () => {
-      const until = Date.now() + churnMinutes * 60_000;
-      await Promise.all(contexts.map((context) => churn(context, until)));
-    });
-    await sleep(5000);
-    const leftInFlight = (await proxyStats(stack)).inFlight;
-    report({ idle, opened, steady, churned }, { lone, leftInFlight });
+      const churned = await measure(stack, meter, newPhase('churn'), async () => {
+        const until = Date.now() + churnMinutes * 60_000;
+        await Promise.all(contexts.map((context) => churn(context, until)));
+      });
+      await sleep(5000);
+      const leftInFlight = (await proxyStats(stack)).inFlight;
+      console.log(`\n== mode ${mode}`);
+      report({ idle, opened, steady, churned }, { lone, leftInFlight });
+      results.push({ mode, steady, churned });
+    }
+    compare(results, idle);
   } finally {
     await browser?.close();
     if (sandbox) {

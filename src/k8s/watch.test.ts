@@ -235,6 +235,14 @@ describe('watchKind', () => {
     expect(w.completed()).toBe(true);
   });
 
+  it('once: a stream that completes without any part (an empty body through chunked()) is a poll with no change', () => {
+    const w = setup({ once: true, timeoutSeconds: 1 });
+    w.last().end();
+    expect(w.notices.filter((n) => n.type === 'BOOKMARK')).toEqual([{ type: 'BOOKMARK', resourceVersion: '100' }]);
+    expect(w.completed()).toBe(true);
+    expect(w.error()).toBeUndefined();
+  });
+
   it('once: a broken stream is an error for the caller to retry later, not a retry within', () => {
     const w = setup({ once: true, timeoutSeconds: 1 });
     w.last().respond().send(event('ADDED', 101));

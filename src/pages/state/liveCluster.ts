@@ -20,6 +20,7 @@ import {
   ForbiddenError,
   isK8sError,
   K8sError,
+  NotFoundError,
   UnauthorizedError,
 } from '../../k8s/errors';
 import { KIND_NAMES, KINDS } from '../../k8s/kinds';
@@ -29,7 +30,7 @@ import type { KindName } from '../../model/types';
 import type { Figures } from '../../prometheus/figures';
 import type { TargetHealth } from '../../prometheus/targets';
 import { takeWatchSlot, WATCH_SLOTS, type WatchSlot } from './connectionBudget';
-import { ClusterLoadError, type ClusterLoad } from './loadCluster';
+import { ClusterLoadError, type ClusterLoad } from './clusterLoad';
 import type { RefreshLoop, RefreshState } from './refreshLoop';
 
 export interface LiveStatus {
@@ -97,6 +98,11 @@ interface Feed {
   cause?: K8sError;
 }
 
+/** A failure of one kind (RBAC, an API not served), as opposed to the cluster failing as a whole. */
+function kindSpecific(error: Error | undefined): boolean {
+  return error instanceof ForbiddenError || error instanceof ApiMissingError || error instanceof NotFoundError;
+}
+
 export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
   const { client, source, intervalMs, onChange } = options;
   const now = options.now ?? Date.now;
@@ -117,6 +123,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
   let started = false;
   let firstInFlight = false;
   let cycling = false;
+  let failedCycles = 0;
 
   const status = (): LiveStatus => {
     const of = (mode: Mode) => [...feeds].filter(([, f]) => f.mode === mode).map(([k]) => k);
@@ -333,17 +340,22 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
         if (signal.aborted) {
           break;
         }
+        let ok: boolean;
         if (feed.needsList || feed.mode === 'list') {
-          attempted++;
-          if (await list(kind)) {
-            succeeded++;
-            if (feed.mode === 'watch' && !feed.watch) {
-              watch(kind);
-            }
+          ok = await list(kind);
+          if (ok && feed.mode === 'watch' && !feed.watch) {
+            watch(kind);
           }
         } else if (feed.mode === 'poll') {
-          attempted++;
-          succeeded += (await poll(kind)) ? 1 : 0;
+          ok = await poll(kind);
+        } else {
+          continue;
+        }
+        attempted++;
+        succeeded += ok ? 1 : 0;
+        // The cluster as a whole is failing: asking for every other kind now would only add requests.
+        if (!ok && !kindSpecific(store.stateOf(kind)?.error)) {
+          break;
         }
       }
       await upgrade();
@@ -354,8 +366,11 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     }
     cycling = false;
     publish({ refreshing: false });
+    // Cycles that fail as a whole back off (doubling, jittered, up to 10 intervals), as the held watches do.
+    failedCycles = attempted > 0 && succeeded === 0 ? failedCycles + 1 : 0;
+    const delay = intervalMs * Math.min(10, 2 ** failedCycles) * (failedCycles ? 0.75 + Math.random() / 4 : 1);
     if (!signal.aborted) {
-      cycleTimer = setTimeout(() => void cycle(false), intervalMs);
+      cycleTimer = setTimeout(() => void cycle(false), delay);
     }
   };
 

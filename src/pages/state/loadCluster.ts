@@ -1,36 +1,16 @@
 import { getBackendSrv } from '@grafana/runtime';
 import { K8sClient } from '../../k8s/client';
-import { CancelledError, K8sError } from '../../k8s/errors';
+import { CancelledError } from '../../k8s/errors';
 import { backendSrvFetch } from '../../k8s/http';
 import { KIND_NAMES, KINDS } from '../../k8s/kinds';
 import { grafanaProxyRoutes } from '../../k8s/routes';
 import { buildSnapshot } from '../../model/snapshot';
-import { ClusterSnapshot } from '../../model/types';
-import { Figures, loadFigures, PrometheusLink } from '../../prometheus/figures';
+import { loadFigures, PrometheusLink } from '../../prometheus/figures';
 import { FigureId } from '../../prometheus/promql';
-import { loadTargetHealth, TargetHealth } from '../../prometheus/targets';
+import { loadTargetHealth } from '../../prometheus/targets';
 import { KubernetesDataSourceOptions } from '../../datasource/types';
 import { ClusterDatasource } from './clusters';
-
-export interface ClusterLoad {
-  snapshot: ClusterSnapshot;
-  figures: Figures;
-  /** `up` per Service and pod, when the page shows scrape coverage. */
-  targets?: TargetHealth;
-}
-
-export interface LoadOptions {
-  /** Also query the scrape targets' `up` (one batched query), for coverage badges. */
-  targets?: boolean;
-}
-
-/** No kind could be listed: the cluster as a whole failed (unreachable, TLS, token). Carries the typed cause. */
-export class ClusterLoadError extends Error {
-  constructor(readonly cause: K8sError) {
-    super(cause.message);
-    this.name = 'ClusterLoadError';
-  }
-}
+import { ClusterLoad, ClusterLoadError, LoadOptions } from './clusterLoad';
 
 const BUILT_IN_KINDS = KIND_NAMES.filter((k) => !KINDS[k].installedBy);
 const OPTIONAL_KINDS = KIND_NAMES.filter((k) => KINDS[k].installedBy);

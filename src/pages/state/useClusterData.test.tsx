@@ -1,6 +1,7 @@
 import { act, renderHook } from '@testing-library/react';
 import { ClusterDatasource } from './clusters';
-import { ClusterLoad, loadCluster } from './loadCluster';
+import type { ClusterLoad } from './clusterLoad';
+import { loadCluster } from './loadCluster';
 import { useClusterData } from './useClusterData';
 
 // The loader is faked (the hook's wiring is what is tested here); loadCluster itself runs against the simulator in

@@ -9,7 +9,8 @@ import { loadTargetHealth, TargetHealth } from '../../prometheus/targets';
 import { ClusterDatasource, refreshSeconds } from './clusters';
 import { multiplexed } from './connectionBudget';
 import { startLiveCluster, type LiveState, type LiveStatus } from './liveCluster';
-import { clientFor, loadCluster, LoadOptions, prometheusLink } from './loadCluster';
+import type { LoadOptions } from './clusterLoad';
+import { clientFor, loadCluster, prometheusLink } from './loadCluster';
 import { RefreshLoop, startRefreshLoop } from './refreshLoop';
 
 export interface ClusterData {
