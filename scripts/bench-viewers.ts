@@ -234,10 +234,36 @@ async function render(page: Page, state: { closing: boolean }): Promise<void> {
   }
 }
 
+/** Records the page's main-thread long tasks (Long Tasks API) in `window.__longTasks`, from its first script on. */
+const LONG_TASKS_SCRIPT = `window.__longTasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+  .observe({ type: 'longtask', buffered: true });`;
+
 async function newPage(context: BrowserContext, state: { closing: boolean }): Promise<Page> {
   const page = await context.newPage();
+  await page.addInitScript(LONG_TASKS_SCRIPT);
   watchPage(page, () => state.closing);
   return page;
+}
+
+/** The open pages' long tasks since the last call (which empties them), and their JS heaps (Chromium's figure). */
+async function mainThread(pages: Page[]): Promise<{ longest: number; over50: number; heapMiB: number[] }> {
+  const readings = await Promise.all(
+    pages.map((page) =>
+      page.evaluate(() => {
+        const scope = window as unknown as { __longTasks: number[] };
+        const tasks = scope.__longTasks.splice(0);
+        const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+        return { tasks, heap: memory ? memory.usedJSHeapSize / 2 ** 20 : NaN };
+      })
+    )
+  );
+  const tasks = readings.flatMap((r) => r.tasks);
+  return {
+    longest: Math.max(0, ...tasks),
+    over50: tasks.filter((t) => t > 50).length,
+    heapMiB: readings.map((r) => r.heap),
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -555,11 +581,17 @@ async function main(): Promise<void> {
           })
         );
       });
+      await mainThread(pages);
       const steady = await measure(stack, meter, newPhase('steady'), () =>
         replacingPods(stack, replacePercent, minutes * 60_000)
       );
+      const thread = await mainThread(pages);
       await Promise.all(pages.map((page) => page.close()));
-      console.log(`steady measured (${minutes} min, ${replacePercent} % of pods replaced per minute); churning`);
+      console.log(
+        `steady measured (${minutes} min, ${replacePercent} % of pods replaced per minute): longest main-thread task ` +
+          `${thread.longest.toFixed(0)} ms, ${thread.over50} over 50 ms in ${viewers} pages; JS heap per page ` +
+          `${thread.heapMiB.map((h) => h.toFixed(0)).join(', ')} MiB; churning`
+      );
 
       const churned = await measure(stack, meter, newPhase('churn'), async () => {
         const until = Date.now() + churnMinutes * 60_000;
