@@ -90,6 +90,18 @@ describe('normalize (fuzzed)', () => {
     }
   );
 
+  // A known bug of src/model/quantity.ts, outside the normalizers: the apiserver accepts a CPU request of "1e400"
+  // (stored as "10e399", measured on the testbed) and parseQuantity turns it into Infinity, which node and cluster
+  // sums carry on. it.failing passes while the bug is there; once parseQuantity refuses a non-finite result this
+  // fails: drop `.failing` then.
+  it.failing('a quantity past Number range (kept by the apiserver as "10e399") leaves no Infinity in the model', () => {
+    const raw = {
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', resources: { requests: { cpu: '10e399' } } }] },
+    };
+    checkModel(normalize('Pod', raw)!, 'Pod');
+  });
+
   afterAll(() => {
     // The issue's figure: at least 10,000 generated objects per run.
     expect(generated).toBeGreaterThanOrEqual(10_000);

@@ -54,7 +54,7 @@ const text = (pool: readonly string[]): fc.Arbitrary<string> =>
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) }
   );
 
-export const NAMES = ['web', 'api', 'db', 'web-0', 'node-a', 'node-b', 'data', 'cache'];
+export const NAMES = ['web', 'db', 'web-0', 'node-a'];
 export const NAMESPACES = ['shop', 'payments', 'default'];
 const LABEL_KEYS = ['app', 'tier', 'app.kubernetes.io/name', 'kubernetes.io/service-name', 'node-role.kubernetes.io/x'];
 const LABEL_VALUES = ['web', 'api', 'db', 'x', ''];
@@ -500,8 +500,14 @@ const draft = (kind: KindName) =>
     kind: fc.constant(kind),
     body: BODIES[kind],
     name,
-    namespace: KINDS[kind].namespaced ? optional(namespace) : fc.constant(undefined),
-    labels: optional(labels),
+    // Rarely without a namespace: objects that share one are what selectors and named targets relate.
+    namespace: KINDS[kind].namespaced ? fc.option(namespace, { nil: undefined, freq: 10 }) : fc.constant(undefined),
+    // An EndpointSlice names its Service by label.
+    labels: optional(
+      kind === 'EndpointSlice'
+        ? fc.record({ 'kubernetes.io/service-name': name, app: fc.constantFrom('web', 'db') })
+        : labels
+    ),
     annotations: optional(annotations),
     creationTimestamp: optional(timestamp),
     deletionTimestamp: fc.option(timestamp, { nil: undefined, freq: 8 }),
