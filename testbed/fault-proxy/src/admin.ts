@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { Faults, FaultRule, validateFault } from './rules';
+import { Faults, FaultRule, PROXY_FAULT_TYPES, validateFault } from './rules';
 import { sendStatus } from './forward';
 import type { KubeStatus } from './statuses';
 
@@ -36,7 +36,7 @@ export function rulesFromBody(text: string): FaultRule[] {
   }
   const rules = body as { rules?: unknown };
   const incoming: unknown[] = Array.isArray(body) ? body : Array.isArray(rules?.rules) ? rules.rules : [body];
-  return incoming.map((rule, i) => validateFault(rule, `rule ${i}`));
+  return incoming.map((rule, i) => validateFault(rule, `rule ${i}`, PROXY_FAULT_TYPES));
 }
 
 async function readText(req: IncomingMessage): Promise<string> {

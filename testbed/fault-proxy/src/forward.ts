@@ -109,7 +109,8 @@ export function sendStatus(res: ServerResponse, status: KubeStatus): void {
 
 /**
  * Forwards one request. With `truncate`, the client gets the status and headers, then half the body (half the first
- * chunk of a watch, whose body never ends), and the connection closes short of the length it was promised.
+ * chunk of a watch, whose body never ends), and the connection closes short of the length it was promised. With
+ * `stall`, the status and headers and nothing more, until the client leaves.
  */
 export function forward(
   upstream: Upstream,
@@ -117,6 +118,8 @@ export function forward(
   res: ServerResponse,
   options: {
     truncate: boolean;
+    /** The upstream's status and headers, then silence: the body is dropped and the connection held open. */
+    stall?: boolean;
     watch: boolean;
     onBytes: (bytes: number) => void;
     onError: (status: KubeStatus) => void;
@@ -127,6 +130,13 @@ export function forward(
     const headers = endToEnd(answer.headers);
     if (options.truncate) {
       return truncated(answer, res, headers, options.watch, options.onBytes);
+    }
+    if (options.stall) {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+      res.flushHeaders();
+      // Even when the upstream ends, the client waits on: a stream held by a middlebox that stopped relaying.
+      answer.resume();
+      return;
     }
     answer.on('data', (chunk: Buffer) => options.onBytes(chunk.length));
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);

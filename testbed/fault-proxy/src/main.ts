@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
-import { parseFaultFlag } from './rules';
+import { parseProxyFaultFlag } from './rules';
 import { startFaultProxy, FaultProxyOptions } from './proxy';
 
 const USAGE = `Usage: npx tsx testbed/fault-proxy/src/main.ts [flags]
@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<void> {
     adminToken,
     host: values.host,
     port: values.port === undefined ? 0 : Number(values.port),
-    faults: (values.fault ?? []).map(parseFaultFlag),
+    faults: (values.fault ?? []).map(parseProxyFaultFlag),
   };
   if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535) {
     throw new Error(`--port ${values.port}: give a port number (0 for a free one)`);

@@ -14,9 +14,9 @@ import { generateServerCert, PemPair } from './certificates';
 import { handleAdmin, isAdminPath } from './admin';
 import { createUpstream, forward, forwardUpgrade, sendStatus, Upstream } from './forward';
 import { requestAttributes, RequestAttributes } from './requestInfo';
-import { Faults, FaultRule, FaultStats, validateFault } from './rules';
+import { Faults, FaultRule, FaultStats, PROXY_FAULT_TYPES, validateFault } from './rules';
 import { faultStatus, KubeStatus } from './statuses';
-import { resetConnection, sendInvalidJson, sendSlowHeaders, sleep } from './wire';
+import { resetConnection, sendInvalidJson, sendSlowHeaders, sendWatchError, sleep } from './wire';
 
 export interface FaultProxyOptions {
   /** The apiserver, e.g. https://127.0.0.1:6443. */
@@ -116,7 +116,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   const upstream = createUpstream(options.upstream, options.upstreamCa);
   const serving = servingCertificate(options);
   const faults = new Faults(options.random);
-  faults.replace((options.faults ?? []).map((rule, i) => validateFault(rule, `fault ${i}`)));
+  faults.replace((options.faults ?? []).map((rule, i) => validateFault(rule, `fault ${i}`, PROXY_FAULT_TYPES)));
   const log = options.log ?? ((line: string) => console.error(line));
   const userOf = userLookup(upstream);
 
@@ -137,6 +137,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
     const method = req.method ?? 'GET';
     const attrs = requestAttributes(method, url);
     let truncate = false;
+    let stall = false;
     for (const rule of faults.select(path, method, attrs.resource)) {
       if (rule.type === 'latency') {
         await sleep(rule.ms ?? 1000);
@@ -145,8 +146,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
         }
         continue;
       }
-      if (rule.type === 'truncate') {
-        truncate = true;
+      if (rule.type === 'truncate' || rule.type === 'stall') {
+        truncate ||= rule.type === 'truncate';
+        stall ||= rule.type === 'stall';
         continue;
       }
       // The others answer in the upstream's place; the request body is not wanted.
@@ -158,6 +160,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
           return sendInvalidJson(res);
         case 'slow-headers':
           return sendSlowHeaders(res, rule.ms ?? 5000);
+        case 'watch-error':
+          return sendWatchError(res, faultStatus({ ...rule, type: 'error' }, '', attrs));
         default: {
           const user = rule.type === 'forbidden' && !rule.user ? await userOf(req.headers.authorization) : '';
           return send(res, faultStatus(rule, user, attrs));
@@ -166,6 +170,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
     }
     forward(upstream, req, res, {
       truncate,
+      stall,
       watch: isWatch(attrs),
       onBytes: (bytes) => faults.relayed(bytes),
       onError: (status) => {
@@ -209,7 +214,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   return {
     url: `https://${urlHost}:${port}`,
     caPem: serving.ca,
-    setFaults: (rules) => faults.replace(rules.map((rule, i) => validateFault(rule, `rule ${i}`))),
+    setFaults: (rules) => faults.replace(rules.map((rule, i) => validateFault(rule, `rule ${i}`, PROXY_FAULT_TYPES))),
     stats: () => faults.stats(),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

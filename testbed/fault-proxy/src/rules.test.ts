@@ -1,7 +1,7 @@
 /**
  * @jest-environment node
  */
-import { Faults, parseFaultFlag, validateFault } from './rules';
+import { Faults, parseFaultFlag, parseProxyFaultFlag, PROXY_FAULT_TYPES, validateFault } from './rules';
 import { isLoopback, rulesFromBody } from './admin';
 
 describe('parseFaultFlag', () => {
@@ -20,6 +20,21 @@ describe('parseFaultFlag', () => {
     expect(() => parseFaultFlag('latency:ms')).toThrow('--fault latency:ms: expected key=value, got "ms"');
     expect(() => parseFaultFlag('meteor')).toThrow('--fault meteor: fault type must be one of latency, error');
     expect(() => parseFaultFlag('latency:ms=soon')).toThrow('--fault latency:ms=soon: ms must be a number, got "soon"');
+  });
+});
+
+describe('the watch faults only the proxy plays', () => {
+  it('the proxy takes stall and watch-error; the simulator, with no real watch stream to hold, refuses them by name', () => {
+    expect(parseProxyFaultFlag('stall:resource=pods,count=1')).toEqual({ type: 'stall', resource: 'pods', count: 1 });
+    expect(validateFault({ type: 'watch-error', status: 503 }, 'rule 0', PROXY_FAULT_TYPES)).toEqual({
+      type: 'watch-error',
+      status: 503,
+    });
+    expect(() => validateFault({ type: 'watch-error', status: 410 }, 'rule 0', PROXY_FAULT_TYPES)).toThrow(
+      'rule 0: status must be 500, 502, 503, 504 or 429'
+    );
+    expect(() => parseFaultFlag('stall')).toThrow('--fault stall: fault type must be one of latency, error');
+    expect(() => validateFault({ type: 'watch-error' }, 'rule 0')).toThrow('rule 0: fault type must be one of');
   });
 });
 

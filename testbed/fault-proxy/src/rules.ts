@@ -13,7 +13,12 @@ export const FAULT_TYPES = [
   'invalid-json',
   'slow-headers',
 ] as const;
-export type FaultType = (typeof FAULT_TYPES)[number];
+/**
+ * Faults only the proxy plays, on watches: the simulator has no real watch stream to hold back, so it keeps refusing
+ * them by name.
+ */
+export const PROXY_FAULT_TYPES = [...FAULT_TYPES, 'stall', 'watch-error'] as const;
+export type FaultType = (typeof PROXY_FAULT_TYPES)[number];
 
 export const ERROR_STATUSES = [500, 502, 503, 504, 429];
 
@@ -29,7 +34,7 @@ export interface FaultRule {
   rate?: number;
   /** The rule hits this many requests, then expires; default no limit. */
   count?: number;
-  /** `error`: the HTTP status (500, 502, 503, 504 or 429). */
+  /** `error`: the HTTP status (500, 502, 503, 504 or 429); `watch-error`: the code of the ERROR event's Status. */
   status?: number;
   /** `error` with 429: the Retry-After seconds. */
   retryAfter?: number;
@@ -43,11 +48,14 @@ const NUMBER_FIELDS = ['rate', 'count', 'status', 'retryAfter', 'ms'] as const;
 const STRING_FIELDS = ['path', 'resource', 'method', 'user'] as const;
 const KNOWN_FIELDS: string[] = ['type', ...NUMBER_FIELDS, ...STRING_FIELDS];
 
-/** Checks a rule from a flag or an admin request; the error names the rule (`source`) and what to change. */
-export function validateFault(rule: unknown, source: string): FaultRule {
+/**
+ * Checks a rule from a flag or an admin request; the error names the rule (`source`) and what to change. `types` are
+ * the types the caller plays (the simulator FAULT_TYPES, the proxy PROXY_FAULT_TYPES).
+ */
+export function validateFault(rule: unknown, source: string, types: readonly string[] = FAULT_TYPES): FaultRule {
   const r = rule as Record<string, unknown>;
-  if (typeof r !== 'object' || r === null || !FAULT_TYPES.includes(r.type as FaultType)) {
-    throw new Error(`${source}: fault type must be one of ${FAULT_TYPES.join(', ')}`);
+  if (typeof r !== 'object' || r === null || !types.includes(r.type as string)) {
+    throw new Error(`${source}: fault type must be one of ${types.join(', ')}`);
   }
   const unknown = Object.keys(r).filter((key) => !KNOWN_FIELDS.includes(key));
   if (unknown.length) {
@@ -77,14 +85,23 @@ export function validateFault(rule: unknown, source: string): FaultRule {
   if (valid.count !== undefined && !(Number.isInteger(valid.count) && valid.count > 0)) {
     throw new Error(`${source}: count must be a whole number above 0 (leave it out for no limit)`);
   }
-  if (valid.type === 'error' && !ERROR_STATUSES.includes(valid.status ?? 500)) {
+  if ((valid.type === 'error' || valid.type === 'watch-error') && !ERROR_STATUSES.includes(valid.status ?? 500)) {
     throw new Error(`${source}: status must be 500, 502, 503, 504 or 429`);
   }
   return valid;
 }
 
-/** `--fault error:status=503,rate=0.5,path=^/api/v1/pods` → a rule. */
+/** `--fault error:status=503,rate=0.5,path=^/api/v1/pods` → a rule (the simulator's types). */
 export function parseFaultFlag(text: string): FaultRule {
+  return parseFaultFlagOf(text, FAULT_TYPES);
+}
+
+/** The same for the proxy, which also plays PROXY_FAULT_TYPES. */
+export function parseProxyFaultFlag(text: string): FaultRule {
+  return parseFaultFlagOf(text, PROXY_FAULT_TYPES);
+}
+
+function parseFaultFlagOf(text: string, types: readonly string[]): FaultRule {
   const [type, options = ''] = text.split(/:(.*)/s);
   const rule: Record<string, string | number> = { type };
   for (const pair of options.split(',').filter(Boolean)) {
@@ -98,7 +115,7 @@ export function parseFaultFlag(text: string): FaultRule {
     }
     rule[key] = numeric ? Number(value) : value;
   }
-  return validateFault(rule, `--fault ${text}`);
+  return validateFault(rule, `--fault ${text}`, types);
 }
 
 /** What one rule has seen since it was set: requests it matched, and how many of those it hit. */

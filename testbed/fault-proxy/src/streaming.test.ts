@@ -3,7 +3,7 @@
  *
  * Streams through the proxy: a simulator watch whose events arrive while the stream stays open, a truncated watch,
  * and, against a small upstream the test drives step by step, chunks relayed one by one (nothing buffered), a client
- * that leaves closing its upstream stream, Upgrade requests, the caller's name from SelfSubjectReview for forbidden,
+ * that leaves closing its upstream stream, a stalled stream and an injected ERROR event, Upgrade requests, the caller's name from SelfSubjectReview for forbidden,
  * and the proxy's own 502 when the upstream cannot be reached or trusted.
  */
 import https from 'node:https';
@@ -123,6 +123,54 @@ describe('against an upstream the test drives', () => {
     expect(await events.next()).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'second' } } });
     response.destroy();
     await upstreamClosed;
+  });
+
+  it('stall: the upstream status and headers, then silence until the client leaves, which closes the upstream', async () => {
+    const upstreamClosed = new Promise<void>((resolve) => {
+      next = (req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('{"type":"ADDED","object":{"metadata":{"name":"held-back"}}}\n');
+        res.on('close', resolve);
+      };
+    });
+    proxy.setFaults([{ type: 'stall', resource: 'pods', count: 1 }]);
+    const response = await open(`${proxy.url}/api/v1/pods?watch=1`, { ca: proxy.caPem });
+    expect(response.statusCode).toBe(200);
+    let received = '';
+    response.on('data', (chunk: Buffer) => (received += chunk));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toBe('');
+    expect(proxy.stats()).toMatchObject({ inFlight: 1, responseBytes: 0 });
+    response.destroy();
+    await upstreamClosed;
+    proxy.setFaults([]);
+  });
+
+  it('watch-error: a 200 stream with one ERROR event carrying the Status, then its end; the upstream not asked', async () => {
+    let asked = 0;
+    next = (req, res) => {
+      asked++;
+      res.end('{}');
+    };
+    proxy.setFaults([{ type: 'watch-error', status: 500, resource: 'pods' }]);
+    const response = await open(`${proxy.url}/api/v1/pods?watch=1`, { ca: proxy.caPem });
+    expect(response.statusCode).toBe(200);
+    const events = watchEvents(response);
+    expect(await events.next()).toEqual({
+      type: 'ERROR',
+      object: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Internal error occurred: injected fault',
+        reason: 'InternalError',
+        code: 500,
+      },
+    });
+    await expect(events.next()).rejects.toThrow('the watch ended before the next event');
+    expect(asked).toBe(0);
+    proxy.setFaults([]);
   });
 
   it('names the caller from SelfSubjectReview in a forbidden message', async () => {

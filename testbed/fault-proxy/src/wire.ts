@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { statusBody, unavailableStatus } from './statuses';
+import { KubeStatus, statusBody, unavailableStatus } from './statuses';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,4 +39,13 @@ export async function sendSlowHeaders(res: ServerResponse, ms: number): Promise<
     socket.write(`${line}\r\n`);
   }
   socket.end(`\r\n${body}`);
+}
+
+/**
+ * A watch that starts (200) and then fails: one ERROR event carrying a Status, then the end of the stream, as
+ * kube-apiserver ends a watch it cannot go on with (k8s.io/apiserver's watch handler sends the error as an event).
+ */
+export function sendWatchError(res: ServerResponse, status: KubeStatus): void {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(`{"type":"ERROR","object":${statusBody(status)}}\n`);
 }
