@@ -105,6 +105,9 @@ describe('normalize (fuzzed)', () => {
   afterAll(() => {
     // The issue's figure: at least 10,000 generated objects per run.
     expect(generated).toBeGreaterThanOrEqual(10_000);
+    // No input reached Object.prototype (own "__proto__" keys are generated among the junk).
+    expect(Object.keys(Object.prototype)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     console.log(`normalize fuzz: ${generated} generated objects`);
   });
 });

@@ -43,6 +43,8 @@ export const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.constantFrom('a', 'name', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 1 }), {
     maxKeys: 3,
   }),
+  // As JSON.parse makes it: an own "__proto__" key, which a careless merge would turn into prototype pollution.
+  fc.constant(JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}')),
   huge
 );
 
@@ -520,31 +522,39 @@ const draft = (kind: KindName) =>
 
 type Draft = fc.Arbitrary<ReturnType<typeof draft> extends fc.Arbitrary<infer D> ? D : never>;
 
-/** Replaces the node number `index` (depth-first, root excluded) of `value` by `replacement`, in place. */
-function replaceNode(value: RawJson, index: number, replacement: unknown): void {
-  let seen = 0;
-  const visit = (node: unknown): boolean => {
-    if (typeof node !== 'object' || node === null) {
-      return false;
-    }
-    const record = node as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (seen++ === index) {
-        record[key] = replacement;
-        return true;
-      }
-      if (visit(record[key])) {
-        return true;
-      }
-    }
-    return false;
-  };
+/**
+ * `value` with its node number `index` (depth-first, root excluded, modulo the number of nodes) replaced by
+ * `replacement`. The objects on the way there are copied, the rest shared: generated values are never edited, since
+ * fast-check replays them when it shrinks a failure.
+ */
+function withNode(value: RawJson, index: number, replacement: unknown): RawJson {
   const nodes = countNodes(value);
-  if (nodes > 0) {
-    seen = 0;
-    index = index % nodes;
-    visit(value);
+  if (nodes === 0) {
+    return value;
   }
+  const target = index % nodes;
+  let seen = 0;
+  const visit = (node: Record<string, unknown>): Record<string, unknown> | undefined => {
+    for (const key of Object.keys(node)) {
+      if (seen++ === target) {
+        return copyWith(node, key, replacement);
+      }
+      const child = node[key];
+      const changed = typeof child === 'object' && child !== null ? visit(child as Record<string, unknown>) : undefined;
+      if (changed) {
+        return copyWith(node, key, changed);
+      }
+    }
+    return undefined;
+  };
+  return visit(value) ?? value;
+}
+
+/** A shallow copy with one key set; defineProperty, so that a "__proto__" key stays an own property. */
+function copyWith(node: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const copy = Array.isArray(node) ? [...node] : { ...node };
+  Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: true });
+  return copy as Record<string, unknown>;
 }
 
 function countNodes(node: unknown): number {
@@ -599,7 +609,9 @@ export function clusterArb(
         });
       }
     });
-    list.forEach((d, i) => d.corruptions.forEach(([at, value]) => replaceNode(objects[i].raw, at, value)));
-    return objects;
+    return objects.map((o, i) => ({
+      kind: o.kind,
+      raw: list[i].corruptions.reduce((raw, [at, value]) => withNode(raw, at, value), o.raw),
+    }));
   });
 }
