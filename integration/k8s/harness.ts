@@ -17,10 +17,15 @@ import { loadProvisioning } from '../../sandbox/server/provisioning';
 import type { RunningFaultProxy } from '../../testbed/fault-proxy/src/proxy';
 import { startFaultProxyFor } from '../../testbed/src/faultProxy';
 import { startTestbed, type Testbed, type TestbedOptions } from '../../testbed/src/launcher';
-import { K8sClient, type K8sClientOptions } from '../../src/k8s/client';
+import { K8sClient, type K8sClientOptions, type RawObject } from '../../src/k8s/client';
 import type { HttpFetch, HttpRequest, HttpResponse } from '../../src/k8s/http';
 import { nodeHttpFetch } from '../../src/k8s/nodeHttp';
 import { directRoutes, grafanaProxyRoutes } from '../../src/k8s/routes';
+import { Observable } from 'rxjs';
+import type { K8sError } from '../../src/k8s/errors';
+import { nodeWatchStream } from '../../src/k8s/nodeWatchStream';
+import type { WatchSource, WatchState } from '../../src/k8s/watch';
+import type { HttpStream } from '../../src/k8s/watchStream';
 
 import { applyRbacAndReadToken, OPERATOR_MANIFEST, READER_MANIFEST } from '../../testbed/src/kubeatlasAccount';
 
@@ -166,6 +171,12 @@ export function direct(cluster: Cluster): Transport {
   };
 }
 
+/** The sandbox's proxy, with what a streaming client needs to reach it: Grafana's origin and the datasource. */
+export interface ProxyTransport extends Transport {
+  origin: string;
+  datasourceUid: string;
+}
+
 export interface ProxyOptions {
   /** Grafana role of the signed-in user (the sandbox reads it from a cookie). Default Viewer. */
   role?: OrgRole;
@@ -177,7 +188,7 @@ export interface ProxyOptions {
  * Through the sandbox's Grafana datasource proxy. The sandbox reads plugin.json files from a built dist/; the tests
  * give it the source plugin.json files instead (routes and roles are all the proxy reads), so they need no build.
  */
-export async function throughProxy(cluster: Cluster, options: ProxyOptions = {}): Promise<Transport> {
+export async function throughProxy(cluster: Cluster, options: ProxyOptions = {}): Promise<ProxyTransport> {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-k8s-proxy-'));
   fs.mkdirSync(path.join(dist, 'datasource'));
   for (const [from, to] of [
@@ -208,6 +219,8 @@ export async function throughProxy(cluster: Cluster, options: ProxyOptions = {})
   const transport = nodeHttpFetch();
   return {
     name: 'through the sandbox Grafana proxy',
+    origin: base,
+    datasourceUid: DATASOURCE_UID,
     client: (clientOptions = {}) =>
       recording(
         {
@@ -227,3 +240,108 @@ export async function throughProxy(cluster: Cluster, options: ProxyOptions = {})
       }),
   };
 }
+
+/** One watch request as the transport saw it: the resourceVersion it asked from, when, and the status answered. */
+export interface WatchRequest {
+  resourceVersion: string;
+  at: number;
+  status?: number;
+}
+
+/** src/k8s/watch.ts's source for one way to the cluster, the list client beside it, and every watch request sent. */
+export interface WatchWay {
+  source: WatchSource;
+  client: K8sClient;
+  requests: WatchRequest[];
+  close(): Promise<void>;
+}
+
+function recordedStream(stream: HttpStream, requests: WatchRequest[]): HttpStream {
+  return (request) => {
+    const sent: WatchRequest = {
+      resourceVersion: new URL(request.url, 'http://relative').searchParams.get('resourceVersion') ?? '',
+      at: Date.now(),
+    };
+    requests.push(sent);
+    return new Observable((subscriber) =>
+      stream(request).subscribe({
+        next: (part) => {
+          sent.status ??= part.status;
+          subscriber.next(part);
+        },
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      })
+    );
+  };
+}
+
+/**
+ * `direct`: straight to the API server with the token, as direct mode watches. `proxy`: through the sandbox's
+ * Grafana datasource proxy with relative URLs, as the browser's backendSrv.chunked() watches (node's http in its place).
+ */
+export async function watchWay(name: 'direct' | 'proxy', cluster: Cluster): Promise<WatchWay> {
+  const requests: WatchRequest[] = [];
+  if (name === 'direct') {
+    return {
+      source: {
+        routes: directRoutes(cluster.url),
+        stream: recordedStream(nodeWatchStream({ ca: cluster.caCert }), requests),
+        headers: { Authorization: `Bearer ${cluster.token}` },
+      },
+      client: direct(cluster).client().client,
+      requests,
+      close: async () => undefined,
+    };
+  }
+  const transport = await throughProxy(cluster);
+  const node = nodeWatchStream();
+  const stream: HttpStream = (request) => node({ ...request, url: transport.origin + request.url });
+  return {
+    source: { routes: grafanaProxyRoutes(transport.datasourceUid), stream: recordedStream(stream, requests) },
+    client: transport.client().client,
+    requests,
+    close: () => transport.close(),
+  };
+}
+
+export type ObjectNotice = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: RawObject; resourceVersion: string };
+
+/** Subscribes and keeps every notice; `until` polls a condition and fails at once when the watch failed first. */
+export function collect<T extends { type: string }>(observable: Observable<T>) {
+  const notices: T[] = [];
+  let failure: K8sError | undefined;
+  let completed = false;
+  const subscription = observable.subscribe({
+    next: (notice) => notices.push(notice),
+    error: (error: K8sError) => (failure = error),
+    complete: () => (completed = true),
+  });
+  return {
+    notices,
+    subscription,
+    failure: () => failure,
+    completed: () => completed,
+    states: () => notices.flatMap((n) => (n.type === 'STATE' ? [(n as unknown as { state: WatchState }).state] : [])),
+    live: () =>
+      notices.some((n) => n.type === 'STATE' && (n as unknown as { state: WatchState }).state.phase === 'live'),
+    objects: () =>
+      notices.flatMap((n) =>
+        n.type === 'ADDED' || n.type === 'MODIFIED' || n.type === 'DELETED' ? [n as unknown as ObjectNotice] : []
+      ),
+    async until(what: string, condition: () => boolean, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (failure) {
+          throw new Error(`${what}: the watch failed first: ${failure.message}`);
+        }
+        if (Date.now() > deadline) {
+          const seen = notices.map((n) => n.type).join(' ');
+          throw new Error(`${what}: not within ${timeoutMs / 1000} s; got ${seen.slice(-600)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+export type Collected = ReturnType<typeof collect>;
