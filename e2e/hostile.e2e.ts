@@ -348,7 +348,9 @@ test(
     let page: Page | undefined;
     // Every view is judged, then every failure named at once.
     const failures: string[] = [];
+    const timings: string[] = [];
     for (const [detail, tab, texts] of views) {
+      const started = Date.now();
       const url = `${APP}/applications?cluster=${CLUSTER}&namespace=${NS}&detail=${encodeURIComponent(detail)}${tab ? `&tab=${tab}` : ''}`;
       if (page) {
         await page.goto(new URL(`${url}&role=Viewer`, context.sandbox.url).toString());
@@ -356,13 +358,18 @@ test(
         page = await openTrapped(context, url);
       }
       const drawer = page.getByRole('dialog', { name: /^Drawer title/ });
-      const ready = () => (tab === 'yaml' ? drawer.getByTestId('yaml') : drawer).waitFor({ timeout: 30_000 });
+      // From the page's load to the drawer's tab on screen: what 10,000 labels or a 64 KiB string cost a viewer.
+      const ready = async () => {
+        await (tab === 'yaml' ? drawer.getByTestId('yaml') : drawer).waitFor({ timeout: 30_000 });
+        timings.push(`${detail} ${tab || 'summary'} ${Date.now() - started} ms`);
+      };
       await inspect(page, `${detail} ${tab || 'summary'}`, ready, texts).catch((error: Error) =>
         failures.push(error.message)
       );
       const shot = `hostile-drawer-${detail.replace(/\//g, '-')}-${tab || 'summary'}.png`;
       await page.screenshot({ path: path.join(artifactsDir, shot) });
     }
+    console.log(`     drawer shown after: ${timings.join(', ')}`);
     expect(failures.length === 0, failures.join('\n'));
   },
   { cluster: true, expectHttpErrors: [FONTS] }
