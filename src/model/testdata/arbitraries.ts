@@ -63,6 +63,8 @@ const LABEL_VALUES = ['web', 'api', 'db', 'x', ''];
 
 const name = text(NAMES);
 const namespace = text(NAMESPACES);
+/** A record whose every field may be absent, as in most of a Kubernetes object. */
+const some = <T>(shape: { [K in keyof T]: fc.Arbitrary<T[K]> }) => fc.record(shape, { requiredKeys: [] });
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
 const smallInt = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer());
 const timestamp = fc.oneof(
@@ -76,10 +78,13 @@ const quantity = fc.oneof(
   fc.integer(),
   fc.double({ min: -1e15, max: 1e15 })
 );
-const resourceList = fc.record(
-  { cpu: quantity, memory: quantity, pods: quantity, 'ephemeral-storage': quantity, 'nvidia.com/gpu': quantity },
-  { requiredKeys: [] }
-);
+const resourceList = some({
+  cpu: quantity,
+  memory: quantity,
+  pods: quantity,
+  'ephemeral-storage': quantity,
+  'nvidia.com/gpu': quantity,
+});
 const anyLabels = fc.dictionary(text(LABEL_KEYS), text(LABEL_VALUES), { maxKeys: 4 });
 // Mostly app=web|db, so that selectors (a Service's, a workload's, a monitor's) often match generated pods.
 const labels = fc.oneof(
@@ -92,20 +97,17 @@ const annotations = fc.dictionary(
   fc.oneof(text(['3', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>']), huge),
   { maxKeys: 3 }
 );
-const selector = fc.record(
-  {
-    matchLabels: labels,
-    matchExpressions: fc.array(
-      fc.record({
-        key: text(LABEL_KEYS),
-        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'),
-        values: fc.array(text(LABEL_VALUES), { maxLength: 3 }),
-      }),
-      { maxLength: 2 }
-    ),
-  },
-  { requiredKeys: [] }
-);
+const selector = some({
+  matchLabels: labels,
+  matchExpressions: fc.array(
+    fc.record({
+      key: text(LABEL_KEYS),
+      operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus'),
+      values: fc.array(text(LABEL_VALUES), { maxLength: 3 }),
+    }),
+    { maxLength: 2 }
+  ),
+});
 const condition = (types: readonly string[]) =>
   fc.record(
     {
@@ -133,7 +135,7 @@ const container = fc.record(
       fc.record({ containerPort: port, name: text(['http', 'metrics']), protocol: fc.constantFrom('TCP', 'UDP') }),
       { maxLength: 2 }
     ),
-    resources: fc.record({ requests: resourceList, limits: resourceList }, { requiredKeys: [] }),
+    resources: some({ requests: resourceList, limits: resourceList }),
     livenessProbe: probeArb,
     readinessProbe: probeArb,
     startupProbe: probeArb,
@@ -161,336 +163,248 @@ const containerStatus = fc.record(
   },
   { requiredKeys: ['name'] }
 );
-const template = fc.record(
-  { metadata: fc.record({ labels, annotations }, { requiredKeys: [] }), spec: fc.record({ containers }) },
-  { requiredKeys: [] }
-);
-const replicaStatus = fc.record(
-  {
-    replicas: smallInt,
-    readyReplicas: smallInt,
-    availableReplicas: smallInt,
-    updatedReplicas: smallInt,
-    observedGeneration: smallInt,
-    conditions: conditions(['Progressing', 'Available', 'ReplicaFailure']),
-  },
-  { requiredKeys: [] }
-);
-const objectRef = fc.record(
-  { kind: fc.constantFrom(...KIND_NAMES, 'Widget'), name, namespace, uid: text(['uid-0', 'uid-1', 'uid-2']) },
-  { requiredKeys: [] }
-);
-const loadBalancer = fc.record({
-  ingress: fc.array(fc.record({ ip: text(['10.0.0.9']), hostname: text(['lb.example']) }, { requiredKeys: [] })),
+const template = some({
+  metadata: some({ labels, annotations }),
+  spec: fc.record({ containers }),
 });
-const monitorNamespaces = fc.record(
-  { any: fc.boolean(), matchNames: fc.array(namespace, { maxLength: 2 }) },
-  { requiredKeys: [] }
-);
+const replicaStatus = some({
+  replicas: smallInt,
+  readyReplicas: smallInt,
+  availableReplicas: smallInt,
+  updatedReplicas: smallInt,
+  observedGeneration: smallInt,
+  conditions: conditions(['Progressing', 'Available', 'ReplicaFailure']),
+});
+const objectRef = some({
+  kind: fc.constantFrom(...KIND_NAMES, 'Widget'),
+  name,
+  namespace,
+  uid: text(['uid-0', 'uid-1', 'uid-2']),
+});
+const loadBalancer = fc.record({
+  ingress: fc.array(some({ ip: text(['10.0.0.9']), hostname: text(['lb.example']) })),
+});
+const monitorNamespaces = some({ any: fc.boolean(), matchNames: fc.array(namespace, { maxLength: 2 }) });
 
 /** spec/status (and the kind's own top-level fields) of each kind. */
 const BODIES: Record<KindName, fc.Arbitrary<RawJson>> = {
   Namespace: fc.record({ status: fc.record({ phase: text(['Active', 'Terminating']) }) }),
-  Node: fc.record(
-    {
-      spec: fc.record(
-        {
-          unschedulable: fc.boolean(),
-          taints: fc.array(fc.record({ key: text(LABEL_KEYS), effect: text(['NoSchedule']) }), { maxLength: 2 }),
-        },
-        { requiredKeys: [] }
-      ),
-      status: fc.record(
-        {
-          conditions: conditions(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']),
-          capacity: resourceList,
-          allocatable: resourceList,
-          nodeInfo: fc.record({ kubeletVersion: text(['v1.34.2']) }),
-          addresses: fc.array(fc.record({ type: fc.constantFrom('InternalIP', 'Hostname'), address: name })),
-        },
-        { requiredKeys: [] }
-      ),
-    },
-    { requiredKeys: [] }
-  ),
-  Pod: fc.record(
-    {
-      spec: fc.record(
-        {
-          nodeName: name,
-          containers,
-          initContainers: containers,
-          overhead: resourceList,
-          volumes: fc.array(fc.record({ persistentVolumeClaim: fc.record({ claimName: name }) }), { maxLength: 2 }),
-        },
-        { requiredKeys: [] }
-      ),
-      status: fc.record(
-        {
-          phase: text(['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown']),
-          conditions: conditions(['Ready', 'PodScheduled', 'ContainersReady']),
-          containerStatuses: fc.array(containerStatus, { maxLength: 3 }),
-          initContainerStatuses: fc.array(containerStatus, { maxLength: 1 }),
-          podIP: text(['10.244.0.5']),
-          startTime: timestamp,
-          reason: text(['Evicted']),
-        },
-        { requiredKeys: [] }
-      ),
-    },
-    { requiredKeys: [] }
-  ),
-  Service: fc.record(
-    {
-      spec: fc.record(
-        {
-          type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'),
-          clusterIP: text(['10.96.0.10', 'None']),
-          selector: labels,
-          ports: fc.array(
-            fc.record(
-              { name: text(['http', 'metrics']), port, targetPort: port, nodePort: smallInt, protocol: text(['TCP']) },
-              { requiredKeys: ['port'] }
-            ),
-            { maxLength: 3 }
-          ),
-        },
-        { requiredKeys: [] }
-      ),
-      status: fc.record({ loadBalancer }),
-    },
-    { requiredKeys: [] }
-  ),
-  EndpointSlice: fc.record(
-    {
-      addressType: fc.constantFrom('IPv4', 'IPv6'),
-      endpoints: fc.array(
+  Node: some({
+    spec: some({
+      unschedulable: fc.boolean(),
+      taints: fc.array(fc.record({ key: text(LABEL_KEYS), effect: text(['NoSchedule']) }), { maxLength: 2 }),
+    }),
+    status: some({
+      conditions: conditions(['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']),
+      capacity: resourceList,
+      allocatable: resourceList,
+      nodeInfo: fc.record({ kubeletVersion: text(['v1.34.2']) }),
+      addresses: fc.array(fc.record({ type: fc.constantFrom('InternalIP', 'Hostname'), address: name })),
+    }),
+  }),
+  Pod: some({
+    spec: some({
+      nodeName: name,
+      containers,
+      initContainers: containers,
+      overhead: resourceList,
+      volumes: fc.array(fc.record({ persistentVolumeClaim: fc.record({ claimName: name }) }), { maxLength: 2 }),
+    }),
+    status: some({
+      phase: text(['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown']),
+      conditions: conditions(['Ready', 'PodScheduled', 'ContainersReady']),
+      containerStatuses: fc.array(containerStatus, { maxLength: 3 }),
+      initContainerStatuses: fc.array(containerStatus, { maxLength: 1 }),
+      podIP: text(['10.244.0.5']),
+      startTime: timestamp,
+      reason: text(['Evicted']),
+    }),
+  }),
+  Service: some({
+    spec: some({
+      type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'),
+      clusterIP: text(['10.96.0.10', 'None']),
+      selector: labels,
+      ports: fc.array(
         fc.record(
-          {
-            addresses: fc.array(text(['10.244.0.5'])),
-            conditions: fc.record({ ready: fc.boolean(), serving: fc.boolean() }, { requiredKeys: [] }),
-            nodeName: name,
-            targetRef: objectRef,
-          },
-          { requiredKeys: [] }
+          { name: text(['http', 'metrics']), port, targetPort: port, nodePort: smallInt, protocol: text(['TCP']) },
+          { requiredKeys: ['port'] }
         ),
         { maxLength: 3 }
       ),
-      ports: fc.array(fc.record({ name: text(['http']), port }), { maxLength: 2 }),
-    },
-    { requiredKeys: [] }
-  ),
-  Ingress: fc.record({
-    spec: fc.record(
-      {
-        ingressClassName: text(['nginx']),
-        rules: fc.array(
-          fc.record(
-            {
-              host: text(['shop.example', '*.example', 'javascript:alert(1)']),
-              http: fc.record({
-                paths: fc.array(
-                  fc.record({
-                    path: text(['/', '/api', '/"><img src=x onerror=alert(1)>']),
-                    pathType: fc.constantFrom('Prefix', 'Exact', 'ImplementationSpecific'),
-                    backend: fc.record({
-                      service: fc.record({
-                        name,
-                        port: fc.oneof(fc.record({ number: port }), fc.record({ name: text(['http']) })),
-                      }),
-                    }),
-                  }),
-                  { maxLength: 2 }
-                ),
-              }),
-            },
-            { requiredKeys: [] }
-          ),
-          { maxLength: 2 }
-        ),
-        defaultBackend: fc.record({ service: fc.record({ name, port: fc.record({ number: port }) }) }),
-        tls: fc.array(fc.record({ hosts: fc.array(text(['shop.example'])), secretName: name }), { maxLength: 1 }),
-      },
-      { requiredKeys: [] }
+    }),
+    status: fc.record({ loadBalancer }),
+  }),
+  EndpointSlice: some({
+    addressType: fc.constantFrom('IPv4', 'IPv6'),
+    endpoints: fc.array(
+      some({
+        addresses: fc.array(text(['10.244.0.5'])),
+        conditions: some({ ready: fc.boolean(), serving: fc.boolean() }),
+        nodeName: name,
+        targetRef: objectRef,
+      }),
+      { maxLength: 3 }
     ),
+    ports: fc.array(fc.record({ name: text(['http']), port }), { maxLength: 2 }),
+  }),
+  Ingress: fc.record({
+    spec: some({
+      ingressClassName: text(['nginx']),
+      rules: fc.array(
+        some({
+          host: text(['shop.example', '*.example', 'javascript:alert(1)']),
+          http: fc.record({
+            paths: fc.array(
+              fc.record({
+                path: text(['/', '/api', '/"><img src=x onerror=alert(1)>']),
+                pathType: fc.constantFrom('Prefix', 'Exact', 'ImplementationSpecific'),
+                backend: fc.record({
+                  service: fc.record({
+                    name,
+                    port: fc.oneof(fc.record({ number: port }), fc.record({ name: text(['http']) })),
+                  }),
+                }),
+              }),
+              { maxLength: 2 }
+            ),
+          }),
+        }),
+        { maxLength: 2 }
+      ),
+      defaultBackend: fc.record({ service: fc.record({ name, port: fc.record({ number: port }) }) }),
+      tls: fc.array(fc.record({ hosts: fc.array(text(['shop.example'])), secretName: name }), { maxLength: 1 }),
+    }),
   }),
   Deployment: fc.record({
-    spec: fc.record(
-      {
-        replicas: smallInt,
-        selector,
-        template,
-        paused: fc.boolean(),
-        strategy: fc.record({ type: text(['Recreate']) }),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      replicas: smallInt,
+      selector,
+      template,
+      paused: fc.boolean(),
+      strategy: fc.record({ type: text(['Recreate']) }),
+    }),
     status: replicaStatus,
   }),
   ReplicaSet: fc.record({
-    spec: fc.record({ replicas: smallInt, selector, template }, { requiredKeys: [] }),
+    spec: some({ replicas: smallInt, selector, template }),
     status: replicaStatus,
   }),
   StatefulSet: fc.record({
-    spec: fc.record(
-      {
-        replicas: smallInt,
-        selector,
-        template,
-        serviceName: name,
-        volumeClaimTemplates: fc.array(fc.record({ metadata: fc.record({ name }) }), { maxLength: 2 }),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      replicas: smallInt,
+      selector,
+      template,
+      serviceName: name,
+      volumeClaimTemplates: fc.array(fc.record({ metadata: fc.record({ name }) }), { maxLength: 2 }),
+    }),
     status: replicaStatus,
   }),
   DaemonSet: fc.record({
-    spec: fc.record({ selector, template }, { requiredKeys: [] }),
-    status: fc.record(
-      {
-        desiredNumberScheduled: smallInt,
-        currentNumberScheduled: smallInt,
-        numberReady: smallInt,
-        numberAvailable: smallInt,
-        updatedNumberScheduled: smallInt,
-        numberMisscheduled: smallInt,
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({ selector, template }),
+    status: some({
+      desiredNumberScheduled: smallInt,
+      currentNumberScheduled: smallInt,
+      numberReady: smallInt,
+      numberAvailable: smallInt,
+      updatedNumberScheduled: smallInt,
+      numberMisscheduled: smallInt,
+    }),
   }),
   Job: fc.record({
-    spec: fc.record(
-      { selector, template, completions: smallInt, parallelism: smallInt, suspend: fc.boolean() },
-      { requiredKeys: [] }
-    ),
-    status: fc.record(
-      {
-        conditions: conditions(['Failed', 'Complete', 'Suspended']),
-        active: smallInt,
-        succeeded: smallInt,
-        failed: smallInt,
-        startTime: timestamp,
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({ selector, template, completions: smallInt, parallelism: smallInt, suspend: fc.boolean() }),
+    status: some({
+      conditions: conditions(['Failed', 'Complete', 'Suspended']),
+      active: smallInt,
+      succeeded: smallInt,
+      failed: smallInt,
+      startTime: timestamp,
+    }),
   }),
   CronJob: fc.record({
-    spec: fc.record(
-      {
-        schedule: text(['*/5 * * * *']),
-        suspend: fc.boolean(),
-        timeZone: text(['Etc/UTC']),
-        jobTemplate: fc.record({ spec: fc.record({ template }) }),
-      },
-      { requiredKeys: [] }
-    ),
-    status: fc.record(
-      { lastScheduleTime: timestamp, active: fc.array(objectRef, { maxLength: 2 }) },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      schedule: text(['*/5 * * * *']),
+      suspend: fc.boolean(),
+      timeZone: text(['Etc/UTC']),
+      jobTemplate: fc.record({ spec: fc.record({ template }) }),
+    }),
+    status: some({ lastScheduleTime: timestamp, active: fc.array(objectRef, { maxLength: 2 }) }),
   }),
   HorizontalPodAutoscaler: fc.record({
-    spec: fc.record(
-      {
-        scaleTargetRef: fc.record({ kind: fc.constantFrom('Deployment', 'StatefulSet', 'ReplicaSet', 'Widget'), name }),
-        minReplicas: smallInt,
-        maxReplicas: smallInt,
-        metrics: fc.array(
-          fc.record({
-            type: text(['Resource', 'Pods', 'External', '__proto__', 'Constructor']),
-            resource: fc.record({
-              name: text(['cpu']),
-              target: fc.record({ averageUtilization: smallInt, averageValue: quantity }, { requiredKeys: [] }),
-            }),
+    spec: some({
+      scaleTargetRef: fc.record({ kind: fc.constantFrom('Deployment', 'StatefulSet', 'ReplicaSet', 'Widget'), name }),
+      minReplicas: smallInt,
+      maxReplicas: smallInt,
+      metrics: fc.array(
+        fc.record({
+          type: text(['Resource', 'Pods', 'External', '__proto__', 'Constructor']),
+          resource: fc.record({
+            name: text(['cpu']),
+            target: some({ averageUtilization: smallInt, averageValue: quantity }),
           }),
-          { maxLength: 2 }
-        ),
-      },
-      { requiredKeys: [] }
-    ),
-    status: fc.record(
-      {
-        conditions: conditions(['AbleToScale', 'ScalingActive']),
-        currentReplicas: smallInt,
-        currentMetrics: fc.array(fc.record({ resource: fc.record({ current: fc.record({ value: quantity }) }) })),
-      },
-      { requiredKeys: [] }
-    ),
+        }),
+        { maxLength: 2 }
+      ),
+    }),
+    status: some({
+      conditions: conditions(['AbleToScale', 'ScalingActive']),
+      currentReplicas: smallInt,
+      currentMetrics: fc.array(fc.record({ resource: fc.record({ current: fc.record({ value: quantity }) }) })),
+    }),
   }),
   PersistentVolumeClaim: fc.record({
-    spec: fc.record(
-      {
-        storageClassName: text(['standard']),
-        accessModes: fc.array(text(['ReadWriteOnce'])),
-        resources: fc.record({ requests: fc.record({ storage: quantity }) }),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      storageClassName: text(['standard']),
+      accessModes: fc.array(text(['ReadWriteOnce'])),
+      resources: fc.record({ requests: fc.record({ storage: quantity }) }),
+    }),
     status: fc.record({ phase: text(['Bound', 'Pending', 'Lost']), capacity: fc.record({ storage: quantity }) }),
   }),
-  Event: fc.record(
-    {
-      type: fc.constantFrom('Normal', 'Warning'),
-      reason: text(['BackOff', 'FailedScheduling', 'Unhealthy']),
-      message: fc.oneof(text(['Back-off restarting failed container']), huge),
-      involvedObject: objectRef,
-      count: smallInt,
-      firstTimestamp: timestamp,
-      lastTimestamp: timestamp,
-      eventTime: timestamp,
-      series: fc.record({ count: smallInt, lastObservedTime: timestamp }),
-      source: fc.record({ component: text(['kubelet']) }),
-    },
-    { requiredKeys: [] }
-  ),
+  Event: some({
+    type: fc.constantFrom('Normal', 'Warning'),
+    reason: text(['BackOff', 'FailedScheduling', 'Unhealthy']),
+    message: fc.oneof(text(['Back-off restarting failed container']), huge),
+    involvedObject: objectRef,
+    count: smallInt,
+    firstTimestamp: timestamp,
+    lastTimestamp: timestamp,
+    eventTime: timestamp,
+    series: fc.record({ count: smallInt, lastObservedTime: timestamp }),
+    source: fc.record({ component: text(['kubelet']) }),
+  }),
   ServiceMonitor: fc.record({
-    spec: fc.record(
-      {
-        selector,
-        namespaceSelector: monitorNamespaces,
-        endpoints: fc.array(fc.record({ port: text(['http', 'metrics']), targetPort: port }, { requiredKeys: [] })),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      selector,
+      namespaceSelector: monitorNamespaces,
+      endpoints: fc.array(some({ port: text(['http', 'metrics']), targetPort: port })),
+    }),
   }),
   PodMonitor: fc.record({
-    spec: fc.record(
-      {
-        selector,
-        namespaceSelector: monitorNamespaces,
-        podMetricsEndpoints: fc.array(fc.record({ port: text(['metrics']), portNumber: port }, { requiredKeys: [] })),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      selector,
+      namespaceSelector: monitorNamespaces,
+      podMetricsEndpoints: fc.array(some({ port: text(['metrics']), portNumber: port })),
+    }),
   }),
   Probe: fc.record({
-    spec: fc.record(
-      {
-        targets: fc.record(
-          {
-            ingress: fc.record({ selector, namespaceSelector: monitorNamespaces }, { requiredKeys: [] }),
-            staticConfig: fc.record({ static: fc.array(text(['https://shop.example'])) }),
-          },
-          { requiredKeys: [] }
-        ),
-        prober: fc.record({ url: text(['blackbox:9115']) }),
-        module: text(['http_2xx']),
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      targets: some({
+        ingress: some({ selector, namespaceSelector: monitorNamespaces }),
+        staticConfig: fc.record({ static: fc.array(text(['https://shop.example'])) }),
+      }),
+      prober: fc.record({ url: text(['blackbox:9115']) }),
+      module: text(['http_2xx']),
+    }),
   }),
   MetricsInstance: fc.record({
-    spec: fc.record(
-      {
-        serviceMonitorSelector: selector,
-        serviceMonitorNamespaceSelector: selector,
-        podMonitorSelector: selector,
-        podMonitorNamespaceSelector: selector,
-        probeSelector: selector,
-        probeNamespaceSelector: selector,
-      },
-      { requiredKeys: [] }
-    ),
+    spec: some({
+      serviceMonitorSelector: selector,
+      serviceMonitorNamespaceSelector: selector,
+      podMonitorSelector: selector,
+      podMonitorNamespaceSelector: selector,
+      probeSelector: selector,
+      probeNamespaceSelector: selector,
+    }),
   }),
 };
 
