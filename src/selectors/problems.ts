@@ -228,6 +228,20 @@ function workloadProblem(w: DeploymentModel | StatefulSetModel | DaemonSetModel)
  * details drawer, not problems. Pure: `now` is the snapshot's build time unless given, so the same snapshot always
  * yields the same list.
  */
+/**
+ * Problems of one object, computed once per model object: the live store (src/model/store.ts) keeps the model of an
+ * object that did not change, so after a watch event only the changed objects are looked at again.
+ */
+const byModel = new WeakMap<object, Problem[]>();
+function memoized<M extends object>(model: M, compute: (model: M) => Problem[]): Problem[] {
+  let problems = byModel.get(model);
+  if (!problems) {
+    problems = compute(model);
+    byModel.set(model, problems);
+  }
+  return problems;
+}
+
 export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot.builtAt): Problem[] {
   const problems: Problem[] = [];
 
@@ -243,16 +257,23 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
   }
 
   for (const node of snapshot.byKind.Node) {
-    problems.push(...nodeProblems(node));
+    problems.push(...memoized(node, nodeProblems));
   }
   for (const pod of snapshot.byKind.Pod) {
-    problems.push(...podProblems(pod, failedScheduling, now));
+    // Only a pending pod's problems depend on the time and the scheduler's events; the others on the pod alone.
+    problems.push(
+      ...(pod.phase === 'Pending'
+        ? podProblems(pod, failedScheduling, now)
+        : memoized(pod, (p) => podProblems(p, failedScheduling, now)))
+    );
   }
   for (const w of [...snapshot.byKind.Deployment, ...snapshot.byKind.StatefulSet, ...snapshot.byKind.DaemonSet]) {
-    const problem = workloadProblem(w);
-    if (problem) {
-      problems.push(problem);
-    }
+    problems.push(
+      ...memoized(w, (model) => {
+        const problem = workloadProblem(model);
+        return problem ? [problem] : [];
+      })
+    );
   }
   for (const job of snapshot.byKind.Job) {
     if (job.outcome === 'Failed') {
