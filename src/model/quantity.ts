@@ -30,12 +30,11 @@ export function parseQuantity(value: unknown): number | undefined {
   }
   const [, digits, exponent, suffix = ''] = match;
   const n = Number(digits);
-  if (suffix in BINARY_FACTORS) {
-    return n * BINARY_FACTORS[suffix];
-  }
   const power = exponent ? Number(exponent.slice(1)) : DECIMAL_EXPONENTS[suffix];
   // Divide for negative powers: 3800 / 1000 is exactly 3.8, 3800 * 0.001 is not.
-  return power < 0 ? n / 10 ** -power : n * 10 ** power;
+  const parsed = suffix in BINARY_FACTORS ? n * BINARY_FACTORS[suffix] : power < 0 ? n / 10 ** -power : n * 10 ** power;
+  // The apiserver keeps quantities past a double's range ("10e399" for a request of 1e400): unknown, not Infinity.
+  return Number.isFinite(parsed) ? parsed : undefined;
 }
 
 /** A ResourceList ({cpu: "100m", memory: "64Mi", …}) as ResourceQuantities; unknown resources are dropped. */
