@@ -24,7 +24,7 @@ export function ObjectLink({ object, children, title }: Props) {
       to={{ search: url.href({ [URL_KEYS.detail]: encodeDetail(object), [URL_KEYS.detailTab]: undefined }) }}
       title={title ?? `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`}
     >
-      {children ?? object.name}
+      {children ?? <bdi>{object.name}</bdi>}
     </Link>
   );
 }

@@ -57,7 +57,7 @@ const ProblemRow = React.memo(function ProblemRow({ problem }: { problem: Proble
         </div>
         {problem.detail && (
           <div className={styles.detail} title={problem.detail}>
-            {problem.detail}
+            <bdi>{problem.detail}</bdi>
           </div>
         )}
       </div>

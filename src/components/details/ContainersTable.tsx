@@ -56,7 +56,9 @@ export function ContainersTable({ containers }: { containers: Array<ContainerSpe
           </div>
           <dl className={styles.grid}>
             <dt>Image</dt>
-            <dd className={styles.mono}>{c.image}</dd>
+            <dd className={styles.mono}>
+              <bdi>{c.image}</bdi>
+            </dd>
             {isRunning(c) && (
               <>
                 <dt>State</dt>

@@ -39,7 +39,9 @@ export function EventsList({ events }: { events: EventModel[] }) {
                 {e.source ? ` · ${e.source}` : ''}
               </span>
             </div>
-            <div className={styles.message}>{e.message}</div>
+            <div className={styles.message}>
+              <bdi>{e.message}</bdi>
+            </div>
           </div>
         </div>
       ))}
