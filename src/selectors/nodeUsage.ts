@@ -71,6 +71,21 @@ function resourceFigures(
   return { allocatable, requests: sum(pods, pick, 'requests'), limits: sum(pods, pick, 'limits'), usage };
 }
 
+/**
+ * The last grouping per node, reused while the node holds the very same pod models: the live store keeps the models
+ * of unchanged pods, so after a watch event only the nodes whose pods changed are sorted again.
+ */
+const lastGrouping = new Map<string, { pods: PodModel[]; groups: Array<{ namespace: string; pods: PodModel[] }> }>();
+function groupedOnce(nodeName: string, pods: PodModel[]): Array<{ namespace: string; pods: PodModel[] }> {
+  const last = lastGrouping.get(nodeName);
+  if (last && last.pods.length === pods.length && last.pods.every((pod, i) => pod === pods[i])) {
+    return last.groups;
+  }
+  const groups = groupByNamespace(pods);
+  lastGrouping.set(nodeName, { pods, groups });
+  return groups;
+}
+
 /** Per-node allocatable vs requests vs limits (API) vs usage (Prometheus, one `by (node)` query per figure). */
 export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): NodeUsage[] {
   const podsByNode = new Map<string, PodModel[]>();
@@ -99,7 +114,7 @@ export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): No
         limits: active.length,
         usage: active.length,
       },
-      podsByNamespace: groupByNamespace(placed),
+      podsByNamespace: groupedOnce(node.name, placed),
       pressure: node.conditions.filter((c) => PRESSURE.includes(c.type) && c.status === 'True').map((c) => c.type),
     };
   });

@@ -73,6 +73,8 @@ export interface LiveClusterOptions {
   takeSlot?: (heldByThisTab: number) => Promise<WatchSlot | undefined>;
   /** How long events are gathered before one publish. Default 200 ms. */
   flushMs?: number;
+  /** The least time between two publishes. Default 1 s. */
+  minPublishIntervalMs?: number;
   pollTimeoutSeconds?: number;
   /** A hidden tab skips its polls (its held watches stay). */
   isVisible?: () => boolean;
@@ -107,6 +109,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
   const { client, source, intervalMs, onChange } = options;
   const now = options.now ?? Date.now;
   const flushMs = options.flushMs ?? 200;
+  const minPublishIntervalMs = options.minPublishIntervalMs ?? 1000;
   const hotKinds = options.hotKinds ?? DEFAULT_HOT_KINDS;
   const takeSlot = options.takeSlot ?? takeWatchSlot;
   const isVisible = options.isVisible ?? (() => globalThis.document?.visibilityState !== 'hidden');
@@ -150,6 +153,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     if (started && live.phase !== 'reconnecting') {
       lastUpdated = now();
     }
+    publishedAt = now();
     state = {
       ...state,
       ...patch,
@@ -161,11 +165,17 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     onChange(state);
   };
 
+  // Events are gathered for flushMs, and snapshots go out at most once a second: a steady stream of changes on a big
+  // cluster then costs one render a second, not one per event.
+  let publishedAt = 0;
   const scheduleFlush = () => {
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      publish();
-    }, flushMs);
+    flushTimer ??= setTimeout(
+      () => {
+        flushTimer = undefined;
+        publish();
+      },
+      Math.max(flushMs, publishedAt + minPublishIntervalMs - now())
+    );
   };
 
   /** A kind failed: it keeps its objects under the error; `relist` when its resourceVersion can no longer be used. */
