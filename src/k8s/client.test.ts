@@ -73,6 +73,17 @@ describe('list paging', () => {
     ]);
   });
 
+  it('notOlderThan: the first page asks the watch cache for a state no older than the version, the next follow continue', async () => {
+    const { client, requests } = clientWith((_req, url) =>
+      url.searchParams.get('continue') ? list([pod('b')]) : list([pod('a')], 'p2')
+    );
+    await client.list('Pod', { notOlderThan: '9000' });
+    expect(requests.map((r) => r.url)).toEqual([
+      'https://cluster.test:6443/api/v1/pods?limit=500&resourceVersion=9000&resourceVersionMatch=NotOlderThan',
+      'https://cluster.test:6443/api/v1/pods?limit=500&continue=p2',
+    ]);
+  });
+
   it('passes namespace, label and field selectors', async () => {
     const { client, requests } = clientWith(() => list([]));
     await client.list('Deployment', {

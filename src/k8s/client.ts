@@ -74,6 +74,11 @@ export interface ListOptions extends RequestOptions {
   labelSelector?: string;
   fieldSelector?: string;
   pageSize?: number;
+  /**
+   * Any state at least as new as this resourceVersion will do: the API server answers from its watch cache instead
+   * of a quorum read (a relist after a watch ends; scripts/bench-list-forms.ts measured 0.8× the apiserver CPU).
+   */
+  notOlderThan?: string;
   /** Called with each page's items as it arrives (progress, streaming); the next page waits for its promise. */
   onPage?: (items: RawObject[]) => void | Promise<void>;
 }
@@ -214,6 +219,10 @@ export class K8sClient {
               continue: next,
               labelSelector: options.labelSelector,
               fieldSelector: options.fieldSelector,
+              // The first page only: the continue token carries the version of the pages after it.
+              ...(options.notOlderThan && !next
+                ? { resourceVersion: options.notOlderThan, resourceVersionMatch: 'NotOlderThan' }
+                : {}),
             },
             context: { verb: 'list', kind: info, namespace: options.namespace },
           },

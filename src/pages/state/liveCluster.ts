@@ -203,7 +203,8 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
   const list = async (kind: KindName) => {
     const feed = feeds.get(kind)!;
     try {
-      const result = await client.list(kind, { signal });
+      // Nothing older than what was already shown: served from the apiserver's watch cache.
+      const result = await client.list(kind, { signal, notOlderThan: feed.resourceVersion });
       store.replace(kind, result.items, now());
       feed.resourceVersion = result.resourceVersion;
       feed.needsList = false;
