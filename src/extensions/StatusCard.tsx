@@ -7,8 +7,9 @@ import { K8sClient } from '../k8s/client';
 import { backendSrvFetch } from '../k8s/http';
 import { grafanaProxyRoutes } from '../k8s/routes';
 import { normalize } from '../model/normalize';
-import { Health, type ModelByKind } from '../model/types';
+import type { ModelByKind } from '../model/types';
 import { CLUSTER_DATASOURCE_TYPE, kubeAtlasLink, type TargetKind } from './context';
+import { HEALTH_COLOR } from '../components/healthColor';
 
 /** Props of the exposed component `kubeatlas-kubernetes-app/status-card/v1` (usePluginComponent in another plugin). */
 export interface StatusCardProps {
@@ -21,14 +22,6 @@ export interface StatusCardProps {
 }
 
 const KINDS: readonly TargetKind[] = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Node'];
-
-const HEALTH_COLOR: Record<Health, 'green' | 'blue' | 'orange' | 'red' | 'purple'> = {
-  [Health.Healthy]: 'green',
-  [Health.Progressing]: 'blue',
-  [Health.Warning]: 'orange',
-  [Health.Failed]: 'red',
-  [Health.Unknown]: 'purple',
-};
 
 type Loaded = { key: string; model?: ModelByKind[TargetKind]; error?: string };
 

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { dateTimeFormat, dateTimeFormatTimeAgo, GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Drawer, LinkButton, Stack, Tab, TabContent, TabsBar, useStyles2 } from '@grafana/ui';
 import { objectKey } from '../../model/snapshot';
-import { AnyModel, ClusterSnapshot, Health, KindName, PodModel } from '../../model/types';
+import { AnyModel, ClusterSnapshot, KindName, PodModel } from '../../model/types';
 import { ClusterDatasource } from '../../pages/state/clusters';
 import { prometheusLink } from '../../pages/state/loadCluster';
 import { URL_KEYS, UrlState } from '../../pages/state/urlState';
@@ -18,6 +18,7 @@ import { ContainersTable } from './ContainersTable';
 import { EventsList, objectEvents } from './EventsList';
 import { UsageOverTime } from './UsageOverTime';
 import { YamlView } from './YamlView';
+import { HEALTH_COLOR } from '../healthColor';
 
 interface Props {
   url: UrlState;
@@ -27,14 +28,6 @@ interface Props {
 }
 
 type TabId = 'summary' | 'containers' | 'events' | 'yaml' | 'metrics';
-
-const HEALTH_COLOR: Record<Health, 'green' | 'blue' | 'orange' | 'red' | 'purple'> = {
-  [Health.Healthy]: 'green',
-  [Health.Progressing]: 'blue',
-  [Health.Warning]: 'orange',
-  [Health.Failed]: 'red',
-  [Health.Unknown]: 'purple',
-};
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
 
