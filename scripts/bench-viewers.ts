@@ -5,6 +5,7 @@
  * its own, then runs these phases and prints one table:
  *
  *   idle    no viewer, for --baseline-seconds: what the control plane, the exporters and Prometheus cost alone;
+ *   replacing  no viewer, --replace-pods percent of the pods replaced a minute, as long: what that churn costs alone;
  *   open    N headless Chromium contexts (one browser) open the Overview, 2 s apart;
  *   steady  the N pages stay open for --minutes, each refreshing every 30 s;
  *   churn   N slots that open the Overview and close it again quickly, for --churn-minutes.
@@ -489,19 +490,23 @@ async function replacingPods(stack: Stack, percent: number, ms: number): Promise
 }
 
 /** The two designs side by side: what the watch mode costs relative to polling, per viewer-minute. */
-function compare(results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }>, idle: PhaseResult): void {
+/** `baseline`: the pods being replaced with no viewer, so that what is compared is what the viewers add. */
+function compare(
+  results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }>,
+  baseline: PhaseResult
+): void {
   const watch = results.find((r) => r.mode === 'watch');
   const poll = results.find((r) => r.mode === 'poll');
   if (!watch || !poll) {
     return;
   }
   const perViewerMinute = (r: PhaseResult, value: number) => value / (viewers * (r.seconds / 60));
-  const apiserverNet = (r: PhaseResult) => r.cpu.apiserver - (idle.cpu.apiserver / idle.seconds) * r.seconds;
+  const apiserverNet = (r: PhaseResult) => r.cpu.apiserver - (baseline.cpu.apiserver / baseline.seconds) * r.seconds;
   const rows: string[][] = [
     ['steady, per viewer-minute', 'watch', 'poll', 'watch / poll'],
     ...(
       [
-        ['kube-apiserver CPU s (net of idle)', (r: PhaseResult) => perViewerMinute(r, apiserverNet(r)), 3],
+        ['kube-apiserver CPU s (net of the churn alone)', (r: PhaseResult) => perViewerMinute(r, apiserverNet(r)), 3],
         ['Kubernetes requests', (r: PhaseResult) => perViewerMinute(r, r.stats.requests), 1],
         ['Kubernetes KiB', (r: PhaseResult) => perViewerMinute(r, r.stats.responseBytes) / 1024, 0],
         ['most in flight at once (all viewers)', (r: PhaseResult) => r.stats.peakInFlight, 0],
@@ -563,6 +568,15 @@ async function main(): Promise<void> {
     await sleep(15_000);
     const idle = await measure(stack, meter, newPhase('idle'), () => sleep(baselineSeconds * 1000));
     console.log(`idle measured (${baselineSeconds} s)`);
+    // The pods being replaced cost the control plane by themselves (controllers, scheduler, kwok): measured with no
+    // viewer, so that the comparison below counts what the viewers add.
+    const replacing = await measure(stack, meter, newPhase('replacing'), () =>
+      replacingPods(stack, replacePercent, baselineSeconds * 1000)
+    );
+    console.log(
+      `pods replaced with no viewer (${baselineSeconds} s): kube-apiserver ` +
+        `${(replacing.cpu.apiserver / (replacing.seconds / 60)).toFixed(2)} CPU-s/min (idle ${(idle.cpu.apiserver / (idle.seconds / 60)).toFixed(2)})`
+    );
 
     const results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }> = [];
     for (const mode of modes) {
@@ -603,7 +617,7 @@ async function main(): Promise<void> {
       report({ idle, opened, steady, churned }, { lone, leftInFlight });
       results.push({ mode, steady, churned });
     }
-    compare(results, idle);
+    compare(results, replacing);
   } finally {
     await browser?.close();
     if (sandbox) {
