@@ -489,6 +489,38 @@ async function replacingPods(stack: Stack, percent: number, ms: number): Promise
   }
 }
 
+/**
+ * How long a change takes to reach the screen: scales a Deployment of the cluster up by 3 and waits for the
+ * Overview's pod count to grow by 3 (kwok creates the pods at once), then scales it back.
+ */
+async function changeOnScreen(stack: Stack, page: Page): Promise<string> {
+  const list = await stack.kubeGet<{
+    items: Array<{ metadata: { name: string; namespace: string }; spec: { replicas?: number } }>;
+  }>('/apis/apps/v1/deployments?limit=50');
+  const target = list.items.find((d) => (d.spec.replicas ?? 0) > 0);
+  if (!target) {
+    return 'not measured (no Deployment with replicas)';
+  }
+  const { name, namespace } = target.metadata;
+  const replicas = target.spec.replicas!;
+  const podCount = async () =>
+    Number(/Pods \((\d+)\)/.exec(await page.getByTestId('stat-pods').innerText())?.[1] ?? NaN);
+  const before = await podCount();
+  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas + 3}`]);
+  const scaled = Date.now();
+  let shown: number | undefined;
+  while (Date.now() - scaled < 90_000) {
+    if ((await podCount()) >= before + 3) {
+      shown = Date.now() - scaled;
+      break;
+    }
+    await sleep(50);
+  }
+  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas}`]);
+  await sleep(5000);
+  return shown === undefined ? 'not within 90 s' : `${shown} ms`;
+}
+
 /** The two designs side by side: what the watch mode costs relative to polling, per viewer-minute. */
 /** `baseline`: the pods being replaced with no viewer, so that what is compared is what the viewers add. */
 function compare(
@@ -595,6 +627,8 @@ async function main(): Promise<void> {
           })
         );
       });
+      const onScreen = await changeOnScreen(stack, pages[0]);
+      console.log(`a Deployment scaled up by 3: its pods on the Overview ${onScreen} after kubectl scale returned`);
       await mainThread(pages);
       const steady = await measure(stack, meter, newPhase('steady'), () =>
         replacingPods(stack, replacePercent, minutes * 60_000)
