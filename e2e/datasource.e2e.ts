@@ -127,7 +127,8 @@ test(
       '/connections/datasources',
     ]) {
       const opened = await context.open(pathname, { role: 'Admin' });
-      await opened.waitForLoadState('networkidle');
+      await opened.waitForLoadState('load');
+      await context.settle();
       pages.push(opened);
     }
     // A PEM private key block with key material after its header (placeholders such as Grafana's TLS editor hint have none).

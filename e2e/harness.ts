@@ -48,6 +48,8 @@ export interface TestContext {
   createDatasource(settings: Record<string, unknown>): Promise<string>;
   /** The datasource settings (jsonData + secureJsonData) that reach the testbed, to derive variants from. */
   clusterDatasource(): Record<string, unknown>;
+  /** Waits until no request but watches is in flight (the pages' watches never end, so "network idle" never comes). */
+  settle(timeoutMs?: number): Promise<void>;
 }
 
 export interface TestOptions {
@@ -157,10 +159,34 @@ export class Environment {
     const isExpected = (url: string, status: number) =>
       expected.some(([pattern, code]) => code === status && pattern.test(url));
     const pending: Array<Promise<void>> = [];
+    // Requests in flight, watches left out: a page that watches is never idle on the network.
+    const inFlight = new Set<object>();
+    let lastActivity = Date.now();
+    const isWatchUrl = (url: string) => /[?&]watch=1/.test(url);
+    context.on('request', (request) => {
+      if (!isWatchUrl(request.url())) {
+        inFlight.add(request);
+        lastActivity = Date.now();
+      }
+    });
+    const done = (request: object) => {
+      if (inFlight.delete(request)) {
+        lastActivity = Date.now();
+      }
+    };
+    context.on('requestfinished', done);
+    context.on('requestfailed', done);
+    /** Resolves once no request but watches has been in flight for 500 ms, or after `timeoutMs`. */
+    const settle = async (timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline && (inFlight.size > 0 || Date.now() - lastActivity < 500)) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
 
     context.on('response', (response) => {
       // A watch's body ends only when the watch does: waiting for it would hold the test until timeoutSeconds.
-      if (/[?&]watch=1/.test(response.url())) {
+      if (isWatchUrl(response.url())) {
         responses.push({ url: response.url(), status: response.status(), body: '' });
       } else {
         pending.push(
@@ -222,6 +248,7 @@ export class Environment {
         }
       },
       clusterDatasource: () => this.clusterDatasource(),
+      settle,
     };
 
     let failure: Error | undefined;
@@ -231,9 +258,7 @@ export class Environment {
       failure = error as Error;
     }
     // Let late errors and bodies arrive before judging.
-    await Promise.all(
-      pages.map((page) => page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined))
-    );
+    await settle(5000);
     await Promise.all(pending);
     fs.mkdirSync(artifactsDir, { recursive: true });
     for (const [index, page] of pages.entries()) {
