@@ -22,8 +22,11 @@ function rsaKeyPair(): { privatePem: string; publicPem: string } {
 function newCertificate(publicPem: string, subject: forge.pki.CertificateField[], days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem);
-  // Positive serial: the first hex digit below 8.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  // A positive serial in minimal DER: a first byte of 0x40-0x7f needs no leading zero and is not one. (A leading
+  // "0" hex digit gave a redundant zero byte now and then, which OpenSSL 3 refuses as "illegal padding".)
+  const serial = randomBytes(16);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  cert.serialNumber = serial.toString('hex');
   cert.validity.notBefore = new Date(Date.now() - 3600 * 1000);
   cert.validity.notAfter = new Date(Date.now() + days * 86400 * 1000);
   cert.setSubject(subject);
