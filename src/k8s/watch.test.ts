@@ -482,7 +482,7 @@ describe('listThenWatch', () => {
     stats: { requests: 1, pages: 1, retries: 0, restarts: 0 },
   });
 
-  function run(lists: Array<ListResult | Error>) {
+  function run(lists: Array<ListResult | Error>, watchFrom?: string) {
     const clock = new ManualClock();
     const exchanges: Exchange[] = [];
     const calls: string[] = [];
@@ -504,7 +504,7 @@ describe('listThenWatch', () => {
         return exchange.observable();
       },
     };
-    const subscription = listThenWatch(list, source, 'Pod', { clock, random: () => 1 }).subscribe({
+    const subscription = listThenWatch(list, source, 'Pod', { clock, random: () => 1, watchFrom }).subscribe({
       next: (n) => notices.push(n),
       error: (e) => (error = e),
     });
@@ -528,6 +528,21 @@ describe('listThenWatch', () => {
     expect(r.exchanges[0].query.get('resourceVersion')).toBe('100');
     r.exchanges[0].respond().send(event('ADDED', 101));
     expect(r.kinds()).toEqual(['SYNC', 'STATE', 'STATE', 'ADDED']);
+  });
+
+  it('watchFrom: watches at once from the version the caller listed at, and lists only on RELIST', async () => {
+    const r = run([listed('500', ['b'])], '100');
+    await flush();
+    expect(r.calls).toEqual([]);
+    expect(r.exchanges[0].query.get('resourceVersion')).toBe('100');
+    r.exchanges[0]
+      .respond()
+      .send(JSON.stringify({ type: 'ERROR', object: JSON.parse(status(410, 'Expired', 'too old')) }) + '\n');
+    r.clock.advance(0);
+    await flush();
+    expect(r.calls).toEqual(['Pod']);
+    expect(r.kinds().filter((k) => k !== 'STATE')).toEqual(['RELIST', 'SYNC']);
+    expect(r.exchanges[1].query.get('resourceVersion')).toBe('500');
   });
 
   it('RELIST on an ERROR event: a second SYNC, then the watch from the new resourceVersion', async () => {

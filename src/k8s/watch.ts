@@ -401,7 +401,10 @@ export function listThenWatch(
   list: ListKind,
   source: WatchSource,
   kind: KindName,
-  options: Omit<WatchOptions, 'resourceVersion'> = {}
+  options: Omit<WatchOptions, 'resourceVersion'> & {
+    /** The caller has just listed at this resourceVersion: watch from it at once, and list only on RELIST. */
+    watchFrom?: string;
+  } = {}
 ): Observable<ListWatchNotice> {
   return new Observable<ListWatchNotice>((subscriber) => {
     const clock = options.clock ?? REAL_CLOCK;
@@ -413,8 +416,14 @@ export function listThenWatch(
     let watch: Subscription | undefined;
     let cancelTimer: (() => void) | undefined;
     let relists = 0;
+    let watchFrom = options.watchFrom;
 
     const cycle = async () => {
+      if (watchFrom) {
+        const resourceVersion = watchFrom;
+        watchFrom = undefined;
+        return watchOn(resourceVersion);
+      }
       let result: ListResult;
       try {
         result = await list(kind, { signal: controller.signal });
@@ -443,9 +452,13 @@ export function listThenWatch(
         resourceVersion: result.resourceVersion,
         stats: result.stats,
       });
+      watchOn(result.resourceVersion);
+    };
+
+    const watchOn = (resourceVersion: string) => {
       watch = watchKind(source, kind, {
         ...options,
-        resourceVersion: result.resourceVersion,
+        resourceVersion,
         signal: controller.signal,
       }).subscribe({
         next: (notice) => {

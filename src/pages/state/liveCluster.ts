@@ -24,7 +24,7 @@ import {
   UnauthorizedError,
 } from '../../k8s/errors';
 import { KIND_NAMES, KINDS } from '../../k8s/kinds';
-import { watchKind, type WatchNotice, type WatchSource } from '../../k8s/watch';
+import { listThenWatch, watchKind, type ListKind, type WatchNotice, type WatchSource } from '../../k8s/watch';
 import { ClusterStore } from '../../model/store';
 import type { KindName } from '../../model/types';
 import type { Figures } from '../../prometheus/figures';
@@ -249,12 +249,17 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     if (!source || !feed.resourceVersion || signal.aborted) {
       return;
     }
-    feed.watch = watchKind(source, kind, { resourceVersion: feed.resourceVersion, signal }).subscribe({
+    // listThenWatch relists on RELIST, waiting between relists that follow each other, and watches on.
+    const relist: ListKind = (k, o) => client.list(k, { ...o, notOlderThan: feed.resourceVersion });
+    feed.watch = listThenWatch(relist, source, kind, { signal, watchFrom: feed.resourceVersion }).subscribe({
       next: (notice) => {
-        onNotice(kind, feed, notice);
-        if (notice.type === 'RELIST') {
-          feed.watch = undefined;
-          void list(kind).then((ok) => ok && watch(kind));
+        if (notice.type === 'SYNC') {
+          store.replace(kind, notice.items, now());
+          feed.resourceVersion = notice.resourceVersion;
+          recovered(kind);
+          scheduleFlush();
+        } else {
+          onNotice(kind, feed, notice);
         }
       },
       error: (error: unknown) => {
