@@ -8,6 +8,7 @@ export enum ROUTES {
   Overview = 'overview',
   Applications = 'applications',
   Nodes = 'nodes',
+  Topology = 'topology',
 }
 
 export function prefixRoute(route: string): string {
