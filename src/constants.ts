@@ -8,6 +8,7 @@ export enum ROUTES {
   Overview = 'overview',
   Applications = 'applications',
   Nodes = 'nodes',
+  AllClusters = 'clusters',
   Topology = 'topology',
 }
 

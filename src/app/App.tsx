@@ -6,6 +6,7 @@ import { ROUTES } from '../constants';
 const OverviewPage = lazy(() => import('../pages/OverviewPage'));
 const ApplicationsPage = lazy(() => import('../pages/ApplicationsPage'));
 const NodesPage = lazy(() => import('../pages/NodesPage'));
+const AllClustersPage = lazy(() => import('../pages/AllClustersPage'));
 const TopologyPage = lazy(() => import('../pages/TopologyPage'));
 
 export default function App(_props: AppRootProps) {
@@ -14,6 +15,7 @@ export default function App(_props: AppRootProps) {
       <Route path={`${ROUTES.Overview}/*`} element={<OverviewPage />} />
       <Route path={`${ROUTES.Applications}/*`} element={<ApplicationsPage />} />
       <Route path={`${ROUTES.Nodes}/*`} element={<NodesPage />} />
+      <Route path={`${ROUTES.AllClusters}/*`} element={<AllClustersPage />} />
       <Route path={`${ROUTES.Topology}/*`} element={<TopologyPage />} />
       <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
     </Routes>
