@@ -14,6 +14,14 @@ export const URL_KEYS = {
   sort: 'sort',
   detail: 'detail',
   detailTab: 'tab',
+  // The details drawer's Logs tab (src/components/details/logs/): a shared link opens the same log view.
+  logContainer: 'logContainer',
+  logPrevious: 'logPrevious',
+  logTail: 'logTail',
+  logSince: 'logSince',
+  logTimestamps: 'logTimestamps',
+  logFollow: 'logFollow',
+  logSearch: 'logSearch',
 } as const;
 
 export type UrlChanges = Partial<Record<(typeof URL_KEYS)[keyof typeof URL_KEYS], string | string[] | undefined>>;
