@@ -180,6 +180,8 @@ export interface ApiRequest {
   body?: unknown;
   contentType?: string;
   responseType?: 'json' | 'text';
+  /** Another representation than plain JSON, e.g. a Table (`application/json;as=Table;g=meta.k8s.io;v=v1`). */
+  accept?: string;
   context: Omit<RequestContext, 'method' | 'url' | 'path'>;
 }
 
@@ -466,7 +468,7 @@ export class K8sClient {
     const context: RequestContext = { ...spec.context, method: spec.method, url, path: spec.path };
     // Reads and access reviews are safe to repeat; a write (a created Job too) may have applied before a 5xx.
     const retryServerErrors = spec.method === 'GET' || spec.route === 'review';
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.options.headers };
+    const headers: Record<string, string> = { Accept: spec.accept ?? 'application/json', ...this.options.headers };
     if (spec.body !== undefined) {
       headers['Content-Type'] = spec.contentType ?? 'application/json';
     }
