@@ -33,6 +33,18 @@ describe('links', () => {
     expect(panes.kubeatlas.datasource).toBe('prom');
     expect(panes.kubeatlas.queries[0].expr).toBe('sum(up)');
   });
+
+  it('opens Explore on a Loki datasource with a LogQL query', () => {
+    const url = new URL(exploreUrl('loki-1', '{pod="a"}', 'loki'), 'http://grafana');
+    expect(url.pathname).toBe('/explore');
+    expect(url.searchParams.get('schemaVersion')).toBe('1');
+    const panes = JSON.parse(url.searchParams.get('panes')!);
+    expect(panes.kubeatlas.queries[0]).toEqual({
+      refId: 'A',
+      expr: '{pod="a"}',
+      datasource: { type: 'loki', uid: 'loki-1' },
+    });
+  });
 });
 
 describe('applyUrlChanges', () => {

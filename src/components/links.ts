@@ -59,12 +59,15 @@ export function dashboardUrl(uid: string, vars: DashboardVars): string {
   return urlUtil.renderUrl(`/d/${uid}`, params);
 }
 
-/** Explore with one Prometheus query over the last hour (Grafana ≥ 10 `panes` URL format). */
-export function exploreUrl(prometheusUid: string, expr: string): string {
+/**
+ * Explore with one query (PromQL, or LogQL with type 'loki') over the last hour: Grafana ≥ 10's `panes` URL format
+ * (public/app/features/explore/hooks/useStateSync/migrators/v1.ts: schemaVersion 1, panes keyed by pane id).
+ */
+export function exploreUrl(datasourceUid: string, expr: string, type: 'prometheus' | 'loki' = 'prometheus'): string {
   const panes = {
     kubeatlas: {
-      datasource: prometheusUid,
-      queries: [{ refId: 'A', expr, datasource: { type: 'prometheus', uid: prometheusUid } }],
+      datasource: datasourceUid,
+      queries: [{ refId: 'A', expr, datasource: { type, uid: datasourceUid } }],
       range: { from: 'now-1h', to: 'now' },
     },
   };

@@ -10,6 +10,8 @@ export interface KubernetesDataSourceOptions extends DataSourceJsonData {
   clusterUrl?: string;
   /** uid of the Prometheus datasource that scrapes this cluster. */
   prometheusDatasourceUid?: string;
+  /** uid of a Loki datasource holding this cluster's pod logs: the Logs tab then links to Explore. Optional. */
+  lokiDatasourceUid?: string;
   /** Label that tells this cluster's series apart in a shared Prometheus (Thanos, Mimir), e.g. "cluster". */
   clusterLabelName?: string;
   /** Value of that label for this cluster. */

@@ -8,7 +8,7 @@ jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   // The picker needs Grafana's datasource registry; its own behaviour is Grafana's. Here: what it is given.
   DataSourcePicker: (props: { current: string | null; pluginId: string }) => (
-    <div data-testid="prometheus-picker">{`${props.pluginId}:${props.current ?? 'none'}`}</div>
+    <div data-testid={`${props.pluginId}-picker`}>{`${props.pluginId}:${props.current ?? 'none'}`}</div>
   ),
 }));
 
@@ -83,5 +83,12 @@ describe('ConfigEditor', () => {
   it('links Prometheus by uid through a Prometheus-only picker', () => {
     renderEditor(settings({ jsonData: { prometheusDatasourceUid: 'prom-1' } }));
     expect(screen.getByTestId('prometheus-picker')).toHaveTextContent('prometheus:prom-1');
+  });
+
+  it('links an optional Loki datasource by uid through a Loki-only picker', () => {
+    renderEditor(settings({ jsonData: { lokiDatasourceUid: 'loki-1' } }));
+    expect(screen.getByTestId('loki-picker')).toHaveTextContent('loki:loki-1');
+    renderEditor(settings());
+    expect(screen.getAllByTestId('loki-picker')[1]).toHaveTextContent('loki:none');
   });
 });

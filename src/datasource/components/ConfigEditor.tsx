@@ -147,6 +147,20 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             />
           </Field>
         </Stack>
+        <Field
+          label="Loki datasource"
+          description="Optional: where this cluster's pod logs are kept. The Logs tab then opens them in Explore ({namespace, pod, container})."
+        >
+          <DataSourcePicker
+            inputId="kubeatlas-loki-datasource"
+            pluginId="loki"
+            current={jsonData.lokiDatasourceUid ?? null}
+            noDefault
+            width={WIDTH}
+            onChange={(ds) => setJson({ lokiDatasourceUid: ds.uid })}
+            onClear={() => setJson({ lokiDatasourceUid: undefined })}
+          />
+        </Field>
       </ConfigSection>
       <Divider />
 
