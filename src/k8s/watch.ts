@@ -492,7 +492,8 @@ export function listThenWatch(
   });
 }
 
-function decodeBody(chunks: Uint8Array[]): unknown {
+/** An error answer's body, streamed in chunks: its Kubernetes Status when it is JSON, else its text. */
+export function decodeBody(chunks: Uint8Array[]): unknown {
   const text = new TextDecoder().decode(concat(chunks)).trim();
   try {
     return JSON.parse(text) as KubernetesStatus;
