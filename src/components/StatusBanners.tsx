@@ -1,10 +1,25 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
-import { Alert, ClipboardButton, useStyles2 } from '@grafana/ui';
+import { Alert, ClipboardButton, LinkButton, useStyles2 } from '@grafana/ui';
 import { ForbiddenError, isK8sError } from '../k8s/errors';
 import { ClusterSnapshot, KindName } from '../model/types';
 import { Figures, missingFigures } from '../prometheus/figures';
+
+/** No KubeAtlas Kubernetes datasource exists (or none the user may query): how to add one. */
+export function NoClustersAlert() {
+  return (
+    <Alert severity="info" title="No cluster connected yet">
+      <p>
+        KubeAtlas reads each cluster through a <strong>KubeAtlas Kubernetes</strong> datasource. Add one with the
+        cluster URL and a service-account token (see deploy/kubernetes/ for the read-only RBAC).
+      </p>
+      <LinkButton href="/connections/datasources/new" icon="plus">
+        Add a KubeAtlas Kubernetes datasource
+      </LinkButton>
+    </Alert>
+  );
+}
 
 /** A refresh failed while older data is on screen: say so, and what to fix. */
 export function RefreshFailedBanner({ error, lastUpdated }: { error: Error; lastUpdated?: number }) {

@@ -1,10 +1,11 @@
 import React, { lazy, Suspense, useMemo } from 'react';
-import { Alert, LinkButton, LoadingPlaceholder } from '@grafana/ui';
+import { Alert, LoadingPlaceholder } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
 import { ClusterToolbar } from '../components/ClusterToolbar';
 import {
   KindErrorsBanner,
   MissingFiguresBanner,
+  NoClustersAlert,
   RefreshFailedBanner,
   StaleDataBanner,
 } from '../components/StatusBanners';
@@ -59,15 +60,7 @@ export function ClusterPage({ figureIds, targets, namespaceFilter, filters, chil
   if (clusters.length === 0) {
     return (
       <PluginPage>
-        <Alert severity="info" title="No cluster connected yet">
-          <p>
-            KubeAtlas reads each cluster through a <strong>KubeAtlas Kubernetes</strong> datasource. Add one with the
-            cluster URL and a service-account token (see deploy/kubernetes/ for the read-only RBAC).
-          </p>
-          <LinkButton href="/connections/datasources/new" icon="plus">
-            Add a KubeAtlas Kubernetes datasource
-          </LinkButton>
-        </Alert>
+        <NoClustersAlert />
       </PluginPage>
     );
   }
