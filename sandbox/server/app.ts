@@ -13,6 +13,8 @@ import {
 import { loadPlugins, type LoadedPlugin } from './plugins';
 import type { Provisioning, StoredAppSettings, StoredDataSource } from './provisioning';
 import { repoRoot } from './paths';
+import { declarePluginRoles, type Edition } from './rbac';
+import { accessControlFromEnv, parseCookies, resolveUser, ROLES, type UserDefaults } from './sandboxUser';
 
 /**
  * The sandbox's HTTP server: Grafana's HTTP API as the plugin uses it (pkg/api/api.go routes), the built plugin at
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   hostBundleFile: string;
   provisioning: Provisioning;
   defaultRole?: OrgRole;
+  /** Default edition and toggle; else KUBEATLAS_GRAFANA_EDITION and GF_FEATURE_TOGGLES_ENABLE (sandboxUser.ts). */
+  accessControl?: { edition: Edition; accessControlOnCall: boolean };
 }
 
 interface BundledDashboard {
@@ -33,9 +37,7 @@ interface BundledDashboard {
   path: string;
 }
 
-const ROLE_COOKIE = 'grafana_sandbox_role';
 const THEME_COOKIE = 'grafana_sandbox_theme';
-const ROLES: OrgRole[] = ['Viewer', 'Editor', 'Admin'];
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=utf-8',
@@ -51,16 +53,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.md': 'text/markdown; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
 };
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  return Object.fromEntries(
-    (header ?? '')
-      .split(';')
-      .map((part) => part.trim().split('='))
-      .filter((pair) => pair.length === 2)
-      .map(([name, value]) => [name, decodeURIComponent(value)])
-  );
-}
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -120,7 +112,11 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
   const appSettings = new Map<string, StoredAppSettings>(
     options.provisioning.apps.map((app) => [app.pluginId, structuredClone(app)])
   );
-  const defaultRole = options.defaultRole ?? 'Admin';
+  const userDefaults: UserDefaults = {
+    role: options.defaultRole ?? 'Admin',
+    accessControl: { grafanaVersion: GRAFANA_VERSION, ...(options.accessControl ?? accessControlFromEnv(process.env)) },
+    roles: declarePluginRoles([...plugins.values()].map(({ json }) => ({ id: json.id, roles: json.roles }))),
+  };
 
   const pluginMeta = (plugin: LoadedPlugin) => ({
     ...plugin.json,
@@ -141,7 +137,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
   };
 
   /** frontendsettings.go getFSDataSources: keyed by name, proxy-access URLs point at the datasource proxy. */
-  const frontendSettings = () => {
+  const frontendSettings = (edition: Edition) => {
     const dsMap: Record<string, unknown> = {};
     for (const ds of datasources) {
       const plugin = plugins.get(ds.type);
@@ -197,7 +193,8 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
         version: GRAFANA_VERSION,
         commit: 'sandbox',
         env: 'production',
-        edition: 'Open Source',
+        // pkg/api/frontendsettings.go: hs.License.Edition().
+        edition: edition === 'enterprise' ? 'Enterprise' : 'Open Source',
         latestVersion: '',
         hasUpdate: false,
       },
@@ -208,11 +205,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     };
   };
 
-  const userFor = (req: http.IncomingMessage): ProxyUser => {
-    const role = parseCookies(req.headers.cookie)[ROLE_COOKIE] as OrgRole | undefined;
-    const orgRole = role && ROLES.includes(role) ? role : defaultRole;
-    return { login: orgRole.toLowerCase(), orgRole };
-  };
+  const userFor = (req: http.IncomingMessage) => resolveUser(req.headers.cookie, undefined, userDefaults).user;
 
   /** pkg/services/plugindashboards: the app's `dashboard` includes, read from the built plugin. */
   const bundledDashboards = (plugin: LoadedPlugin): BundledDashboard[] =>
@@ -272,22 +265,15 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
   };
 
   const indexHtml = (req: http.IncomingMessage, url: URL, res: http.ServerResponse) => {
+    const { user, setCookies } = resolveUser(req.headers.cookie, url.searchParams, userDefaults);
     const cookies = parseCookies(req.headers.cookie);
-    const setCookies: string[] = [];
-    let role = cookies[ROLE_COOKIE];
-    const requestedRole = url.searchParams.get('role');
-    if (requestedRole && ROLES.includes(requestedRole as OrgRole)) {
-      role = requestedRole;
-      setCookies.push(`${ROLE_COOKIE}=${role}; Path=/; SameSite=Strict`);
-    }
     let theme = cookies[THEME_COOKIE] ?? 'dark';
     const requestedTheme = url.searchParams.get('theme');
     if (requestedTheme === 'light' || requestedTheme === 'dark') {
       theme = requestedTheme;
       setCookies.push(`${THEME_COOKIE}=${theme}; Path=/; SameSite=Strict`);
     }
-    const orgRole = (ROLES.includes(role as OrgRole) ? role : defaultRole) as OrgRole;
-    const user = { login: orgRole.toLowerCase(), orgRole };
+    const { orgRole } = user;
     const bootData = {
       user: {
         id: ROLES.indexOf(orgRole) + 1,
@@ -298,16 +284,17 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
         orgId: 1,
         orgName: 'Main Org.',
         orgRole,
-        isGrafanaAdmin: orgRole === 'Admin',
+        isGrafanaAdmin: user.isGrafanaAdmin,
         isSignedIn: true,
         theme,
         timezone: 'browser',
         weekStart: 'browser',
         locale: 'en-US',
         language: 'en-US',
-        permissions: {},
+        // pkg/api/index.go: ac.BuildPermissionsMap(GetUserPermissions(...)).
+        permissions: user.permissions,
       },
-      settings: frontendSettings(),
+      settings: frontendSettings(user.accessControl.edition),
       navTree: [],
       assets: { dark: '', light: '' },
     };
@@ -372,7 +359,12 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
     return true;
   };
 
-  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, user: ProxyUser) => {
+  const handleApi = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    user: ReturnType<typeof userFor>
+  ) => {
     const method = req.method ?? 'GET';
     const rawPath = url.pathname;
 
@@ -380,7 +372,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       return sendJson(res, 200, { database: 'ok', version: GRAFANA_VERSION, commit: 'sandbox' });
     }
     if (rawPath === '/api/frontend/settings') {
-      return sendJson(res, 200, frontendSettings());
+      return sendJson(res, 200, frontendSettings(user.accessControl.edition));
     }
 
     const proxy = extractProxyPath(rawPath);
@@ -396,7 +388,7 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       return proxyDatasourceRequest(req, res, {
         ds,
         routes: plugin.json.routes ?? [],
-        pluginRoles: plugin.json.roles,
+        accessControl: user.accessControl,
         proxyPath: proxy.proxyPath,
         rawQuery: url.search,
         user,

@@ -12,6 +12,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 import { joinURLFragments, selectRoute, type OrgRole, type PluginRoleRegistration, type PluginRoute } from './dsProxy';
+import { declarePluginRoles, userPermissions, type AccessControlSettings, type PermissionOverrides } from './rbac';
 import { K8S_ROUTE_PATHS, ROUTE_METHODS, type RouteName } from '../../src/k8s/routes';
 
 interface PluginJson {
@@ -25,22 +26,35 @@ const pluginJson: PluginJson = JSON.parse(
 );
 const routes = pluginJson.routes;
 const WRITE_ACTION = `${pluginJson.id}.resources:write`;
+// Where a role can be taken from one user; editions.test.ts covers OSS and older versions.
+const ACCESS: AccessControlSettings = { edition: 'enterprise', grafanaVersion: '12.4.0', accessControlOnCall: false };
+const declared = declarePluginRoles([pluginJson]);
 
 interface User {
   name: string;
   role: OrgRole;
-  /** The plugin roles in force: the declared ones, or none when an organisation revoked them (RBAC customisation). */
-  pluginRoles: PluginRoleRegistration[];
+  /** What an admin changed for this user (RBAC customisation). */
+  overrides?: PermissionOverrides;
 }
 
-const viewer: User = { name: 'Viewer', role: 'Viewer', pluginRoles: pluginJson.roles };
-const editor: User = { name: 'Editor', role: 'Editor', pluginRoles: pluginJson.roles };
-const admin: User = { name: 'Admin', role: 'Admin', pluginRoles: pluginJson.roles };
-const editorWithoutWrite: User = { name: 'Editor without the plugin role', role: 'Editor', pluginRoles: [] };
+const viewer: User = { name: 'Viewer', role: 'Viewer' };
+const editor: User = { name: 'Editor', role: 'Editor' };
+const admin: User = { name: 'Admin', role: 'Admin' };
+const editorWithoutWrite: User = {
+  name: 'Editor without the plugin role',
+  role: 'Editor',
+  overrides: { revoke: [WRITE_ACTION] },
+};
+
+const proxyUser = (user: User) => ({
+  login: user.name,
+  orgRole: user.role,
+  permissions: userPermissions({ orgRole: user.role }, declared, ACCESS, user.overrides),
+});
 
 /** The matched route's path, "denied" or "unmatched". */
 function outcome(method: string, proxyPath: string, user: User): string {
-  const decision = selectRoute(routes, proxyPath, method, { login: user.name, orgRole: user.role }, user.pluginRoles);
+  const decision = selectRoute(routes, proxyPath, method, proxyUser(user), ACCESS);
   return decision.kind === 'route' ? decision.route.path : decision.kind === 'denied' ? 'denied' : 'unmatched';
 }
 
@@ -125,7 +139,7 @@ describe('plugin.json routes under Grafana route matching', () => {
   it('reaches the intended Kubernetes API URL (ApplyRoute: route URL path joined with the rest of the proxy path)', () => {
     const clusterUrl = 'https://10.0.0.1:6443/proxy/cluster-a';
     const upstream = (method: string, proxyPath: string) => {
-      const decision = selectRoute(routes, proxyPath, method, { login: 'admin', orgRole: 'Admin' }, pluginJson.roles);
+      const decision = selectRoute(routes, proxyPath, method, proxyUser(admin), ACCESS);
       if (decision.kind !== 'route') {
         throw new Error(`${method} ${proxyPath} was ${decision.kind}`);
       }

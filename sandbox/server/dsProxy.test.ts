@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createSandboxServer } from './app';
 import { cleanRelativePath, selectRoute, type OrgRole, type PluginRoleRegistration, type PluginRoute } from './dsProxy';
 import { renderGoTemplate } from './goTemplate';
+import { declarePluginRoles, userPermissions, type AccessControlSettings } from './rbac';
 import { interpolateValue, loadProvisioning, type StoredDataSource } from './provisioning';
 
 // Grafana's rules (pkg/api/pluginproxy/ds_proxy.go validateRequest) as a table of cases.
@@ -26,6 +27,14 @@ const routes: PluginRoute[] = [
 const pluginRoles: PluginRoleRegistration[] = [
   { role: { name: 'Operator', permissions: [{ action: 'example-datasource.resources:write' }] }, grants: ['Editor'] },
 ];
+// Every edition and version case is in editions.test.ts.
+const ACCESS: AccessControlSettings = { edition: 'oss', grafanaVersion: '12.4.0', accessControlOnCall: false };
+const declared = declarePluginRoles([{ id: 'example-datasource', roles: pluginRoles }]);
+const asUser = (orgRole: OrgRole) => ({
+  login: 'u',
+  orgRole,
+  permissions: userPermissions({ orgRole }, declared, ACCESS),
+});
 
 describe('route selection', () => {
   it.each<[string, string, string, OrgRole, string]>([
@@ -41,13 +50,13 @@ describe('route selection', () => {
     ['paths are cleaned before matching', 'nothing/../admin/x', 'GET', 'Viewer', 'denied'],
     ['no route matches', 'other/path', 'GET', 'Admin', 'none'],
   ])('%s', (_name, proxyPath, method, orgRole, expected) => {
-    const decision = selectRoute(routes, proxyPath, method, { login: 'u', orgRole }, pluginRoles);
+    const decision = selectRoute(routes, proxyPath, method, asUser(orgRole), ACCESS);
     const summary = decision.kind === 'route' ? `route ${decision.route.path}` : decision.kind;
     expect(summary).toBe(expected);
   });
 
   it('an empty route path matches every request', () => {
-    const decision = selectRoute([{ path: '', method: 'GET' }], 'api/v1', 'GET', { login: 'u', orgRole: 'Viewer' });
+    const decision = selectRoute([{ path: '', method: 'GET' }], 'api/v1', 'GET', asUser('Viewer'), ACCESS);
     expect(decision.kind).toBe('route');
   });
 

@@ -4,15 +4,19 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { renderGoTemplate, type TemplateData } from './goTemplate';
 import type { StoredDataSource } from './provisioning';
+import { hasAccessToRoute, type AccessControlSettings, type OrgRole, type PermissionsMap } from './rbac';
+
+export { roleIncludes, type OrgRole, type PluginRoleRegistration } from './rbac';
 
 /**
  * Grafana's datasource proxy, rule for rule:
  * - pkg/services/datasourceproxy/datasourceproxy.go: proxy path = request path minus `/api/datasources/proxy/uid/:uid/`;
  * - pkg/api/pluginproxy/ds_proxy.go `validateRequest`: routes in plugin.json order, first match wins; method equal or
  *   `*`/empty; raw `strings.HasPrefix` on paths cleaned by plugins.CleanRelativePath (no `/` boundary); a matched route
- *   the user may not use → 403 "plugin proxy route access denied", no fall-through; unmatched write methods on
- *   Prometheus rejected; `director`: ds url + path, X-DS-Authorization → Authorization, cookies cleared (keepCookies),
- *   User-Agent `Grafana/<version>`; `HandleRequest`: upstream 401 → 400 "Authentication to data source failed";
+ *   the user may not use (`hasAccessToRoute`, sandbox/server/rbac.ts) → 403 "plugin proxy route access denied", no
+ *   fall-through; unmatched write methods on Prometheus rejected; `director`: ds url + path, X-DS-Authorization →
+ *   Authorization, cookies cleared (keepCookies), User-Agent `Grafana/<version>`; `HandleRequest`: upstream 401 → 400
+ *   "Authentication to data source failed";
  * - pkg/api/pluginproxy/ds_auth_provider.go `ApplyRoute` + utils.go: route url/urlParams/headers/body rendered as Go
  *   templates over .JsonData/.SecureJsonData; headers replace incoming ones (`Header.Set`);
  * - pkg/util/proxyutil/proxyutil.go + reverse_proxy.go: X-Forwarded-* / Origin / Referer handling, Set-Cookie removed,
@@ -21,8 +25,6 @@ import type { StoredDataSource } from './provisioning';
  * - pkg/services/datasources/service/datasource.go (httpClientOptions): TLS from tlsSkipVerify, tlsAuthWithCACert +
  *   tlsCACert, tlsAuth + tlsClientCert/tlsClientKey, serverName; timeout from jsonData.timeout (seconds) else 30 s.
  */
-
-export type OrgRole = 'None' | 'Viewer' | 'Editor' | 'Admin';
 
 export interface RouteTemplateEntry {
   name: string;
@@ -40,52 +42,15 @@ export interface PluginRoute {
   body?: unknown;
 }
 
-/** Plugin-declared RBAC roles (plugin.json `roles`): which basic roles are granted which actions. */
-export interface PluginRoleRegistration {
-  role: { name?: string; permissions?: Array<{ action: string }> };
-  grants?: string[];
-}
-
 export interface ProxyUser {
   login: string;
   orgRole: OrgRole;
+  /** What Grafana would put in bootData.user.permissions for this user (sandbox/server/rbac.ts). */
+  permissions: PermissionsMap;
 }
 
 export const GRAFANA_VERSION = '12.0.2';
 const DEFAULT_TIMEOUT_SECONDS = 30;
-const ROLE_RANK: Record<OrgRole, number> = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
-
-/** pkg/services/org/model.go RoleType.Includes. */
-export function roleIncludes(have: OrgRole, need: OrgRole): boolean {
-  return ROLE_RANK[have] >= ROLE_RANK[need];
-}
-
-const isOrgRole = (role: string | undefined): role is OrgRole => role !== undefined && role in ROLE_RANK;
-
-/**
- * reqAction is evaluated by Grafana's RBAC; the sandbox has no RBAC store, so each action maps to the lowest basic role
- * that Grafana grants it: plugin-declared roles by their `grants`, core datasource actions by Grafana's fixed roles
- * (pkg/services/accesscontrol/ossaccesscontrol: datasources:query → Viewer, datasources:explore → Editor,
- * datasources:read/write/create/delete → Admin). An action nobody is granted denies everyone but Grafana server admins.
- */
-export function roleForAction(action: string, pluginRoles: PluginRoleRegistration[] = []): OrgRole | undefined {
-  const granted = pluginRoles
-    .filter((registration) => registration.role.permissions?.some((permission) => permission.action === action))
-    .flatMap((registration) => registration.grants ?? [])
-    .filter(isOrgRole);
-  if (granted.length > 0) {
-    return granted.reduce((lowest, role) => (ROLE_RANK[role] < ROLE_RANK[lowest] ? role : lowest));
-  }
-  const core: Record<string, OrgRole> = {
-    'datasources:query': 'Viewer',
-    'datasources:explore': 'Editor',
-    'datasources:read': 'Admin',
-    'datasources:write': 'Admin',
-    'datasources:create': 'Admin',
-    'datasources:delete': 'Admin',
-  };
-  return core[action];
-}
 
 /** pkg/plugins/utils.go CleanRelativePath: clean as an absolute path, then make it relative to `/`. */
 export function cleanRelativePath(input: string): string {
@@ -104,7 +69,7 @@ export function selectRoute(
   proxyPath: string,
   method: string,
   user: ProxyUser,
-  pluginRoles: PluginRoleRegistration[] = []
+  accessControl: AccessControlSettings
 ): RouteDecision {
   for (const route of routes) {
     if (route.method && route.method !== '*' && route.method !== method) {
@@ -122,23 +87,12 @@ export function selectRoute(
     if (!requested.startsWith(declared)) {
       continue;
     }
-    if (!hasAccessToRoute(route, user, pluginRoles)) {
+    if (!hasAccessToRoute(route, user, accessControl)) {
       return { kind: 'denied', message: 'plugin proxy route access denied' };
     }
     return { kind: 'route', route };
   }
   return { kind: 'none' };
-}
-
-function hasAccessToRoute(route: PluginRoute, user: ProxyUser, pluginRoles: PluginRoleRegistration[]): boolean {
-  if (route.reqAction) {
-    const needed = roleForAction(route.reqAction, pluginRoles);
-    return needed !== undefined && roleIncludes(user.orgRole, needed);
-  }
-  if (isOrgRole(route.reqRole)) {
-    return roleIncludes(user.orgRole, route.reqRole);
-  }
-  return true;
 }
 
 /** pkg/util/strings.go JoinURLFragments. */
@@ -327,7 +281,7 @@ export function writeJsonError(res: http.ServerResponse, status: number, message
 export interface ProxyContext {
   ds: StoredDataSource;
   routes: PluginRoute[];
-  pluginRoles?: PluginRoleRegistration[];
+  accessControl: AccessControlSettings;
   proxyPath: string;
   rawQuery: string;
   user: ProxyUser;
@@ -348,7 +302,7 @@ export function proxyDatasourceRequest(
 ): Promise<void> {
   const { ds, routes, proxyPath, rawQuery, user } = context;
   const method = req.method ?? 'GET';
-  const decision = selectRoute(routes, proxyPath, method, user, context.pluginRoles);
+  const decision = selectRoute(routes, proxyPath, method, user, context.accessControl);
   if (decision.kind === 'denied') {
     writeJsonError(res, 403, decision.message);
     return Promise.resolve();

@@ -6,11 +6,11 @@ import { grafanaProxyRoutes } from '../../k8s/routes';
 import type { AnyModel } from '../../model/types';
 import type { ClusterDatasource } from '../../pages/state/clusters';
 import { clientFor } from '../../pages/state/loadCluster';
-import { canWrite } from '../details/permissions';
+import { writeAccess } from '../details/permissions';
 import { ActionsBar } from './ActionsBar';
 
 jest.mock('../../pages/state/loadCluster', () => ({ clientFor: jest.fn() }));
-jest.mock('../details/permissions', () => ({ canWrite: jest.fn() }));
+jest.mock('../details/permissions', () => ({ writeAccess: jest.fn() }));
 
 const cluster = { uid: 'ds-1', name: 'demo' } as unknown as ClusterDatasource;
 const deployment = {
@@ -49,15 +49,29 @@ function cluster403OnScale() {
 
 describe('ActionsBar', () => {
   it('shows nothing to a Viewer and asks the cluster nothing', () => {
-    (canWrite as jest.Mock).mockReturnValue(false);
+    (writeAccess as jest.Mock).mockReturnValue({ visible: false });
     const sent = cluster403OnScale();
     const { container } = render(<ActionsBar cluster={cluster} model={deployment} />);
     expect(container).toBeEmptyDOMElement();
     expect(sent).toEqual([]);
   });
 
+  it('an Editor whom Grafana refuses the write permission: every action disabled with that reason, the cluster not asked', () => {
+    const reason = 'Your Grafana user lacks the permission kubeatlas-kubernetes-datasource.resources:write';
+    (writeAccess as jest.Mock).mockReturnValue({ visible: true, allowed: false, reason });
+    const sent = cluster403OnScale();
+    render(<ActionsBar cluster={cluster} model={deployment} />);
+    expect(screen.getByTestId('action-reason-grafana')).toHaveTextContent(reason);
+    for (const id of ['scale', 'restart']) {
+      expect(screen.getByTestId(`action-${id}`)).toBeDisabled();
+      expect(screen.getByTestId(`action-${id}`)).toHaveAttribute('title', reason);
+      expect(screen.queryByTestId(`action-reason-${id}`)).toBeNull();
+    }
+    expect(sent).toEqual([]);
+  });
+
   it('an Editor: a denied action is disabled with the missing rule; an allowed one previews its dry run, then applies', async () => {
-    (canWrite as jest.Mock).mockReturnValue(true);
+    (writeAccess as jest.Mock).mockReturnValue({ visible: true, allowed: true });
     const sent = cluster403OnScale();
     render(<ActionsBar cluster={cluster} model={deployment} />);
 

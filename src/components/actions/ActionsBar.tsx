@@ -6,17 +6,19 @@ import { ACTIONS, actionsFor, checkAccess, type Access, type ActionId, type Acti
 import type { AnyModel, KindName } from '../../model/types';
 import type { ClusterDatasource } from '../../pages/state/clusters';
 import { clientFor } from '../../pages/state/loadCluster';
-import { canWrite } from '../details/permissions';
+import { writeAccess } from '../details/permissions';
 import { ActionModal } from './ActionModal';
 
 /**
- * The write actions on one object, for Grafana Editors only (a Viewer sees none: the write routes are Editor-only).
- * Each is enabled once a SelfSubjectAccessReview says the datasource's token may do it; otherwise it stays disabled
- * and the missing ClusterRole rule is shown under it.
+ * The write actions on one object, for Grafana Editors and Admins only (a Viewer sees none). A user whom Grafana
+ * refuses the write permission (an admin took the role away, Enterprise/Cloud) sees them disabled with that reason and
+ * the cluster is not asked. Otherwise each is enabled once a SelfSubjectAccessReview says the datasource's token may
+ * do it; else it stays disabled and the missing ClusterRole rule is shown under it.
  */
 export function ActionsBar({ cluster, model }: { cluster: ClusterDatasource; model: AnyModel }) {
   const styles = useStyles2(getStyles);
-  const writer = canWrite();
+  const grafana = writeAccess();
+  const writer = grafana.visible && grafana.allowed;
   const client = useMemo(() => clientFor(cluster), [cluster]);
   const { kind, namespace, name } = model;
   const target: ActionTarget = useMemo(() => ({ kind: kind as KindName, namespace, name }), [kind, namespace, name]);
@@ -46,14 +48,20 @@ export function ActionsBar({ cluster, model }: { cluster: ClusterDatasource; mod
     return () => controller.abort();
   }, [writer, idsKey, client, target, scope]);
 
-  if (!writer || ids.length === 0) {
+  if (!grafana.visible || ids.length === 0) {
     return null;
   }
-  const access = (id: ActionId): Access | undefined => answers[`${scope}:${id}`];
-  const notes = ids.flatMap((id) => {
-    const answer = access(id);
-    return answer && answer.allowed !== true ? [{ id, reason: answer.reason, denied: answer.allowed === false }] : [];
-  });
+  const access = (id: ActionId): Access | undefined =>
+    grafana.allowed ? answers[`${scope}:${id}`] : { allowed: false, reason: grafana.reason };
+  // Refused by Grafana: one note for all; otherwise each action's own cluster answer.
+  const notes = grafana.allowed
+    ? ids.flatMap((id) => {
+        const answer = access(id);
+        return answer && answer.allowed !== true
+          ? [{ id, reason: answer.reason, denied: answer.allowed === false }]
+          : [];
+      })
+    : [];
   return (
     <div data-testid="write-actions" className={styles.bar}>
       <div className={styles.buttons}>
@@ -83,6 +91,11 @@ export function ActionsBar({ cluster, model }: { cluster: ClusterDatasource; mod
           );
         })}
       </div>
+      {!grafana.allowed && (
+        <div className={styles.note} data-testid="action-reason-grafana">
+          {grafana.reason}
+        </div>
+      )}
       {notes.map(({ id, reason, denied }) => (
         <div key={id} className={styles.note} data-testid={`action-reason-${id}`}>
           {ACTIONS[id].label}
