@@ -33,6 +33,7 @@ import {
 } from './errors';
 import { deletePodRequest, restartRequest, scaleRequest, type RestartableKind, type ScalableKind } from './actions';
 import type { HttpFetch, HttpMethod, HttpResponse } from './http';
+import { logApiRequest, type LogRequest } from './logs';
 import { groupVersion, KINDS, resourcePath, type KindInfo } from './kinds';
 import type { RouteName, RouteUrls } from './routes';
 import type { KindName } from '../model/types';
@@ -164,12 +165,8 @@ export interface RulesReviewResult {
   evaluationError?: string;
 }
 
-export interface PodLogOptions extends RequestOptions {
-  container?: string;
-  tailLines?: number;
-  sinceSeconds?: number;
-  previous?: boolean;
-}
+/** One whole log, not followed (src/k8s/logs.ts streams it). */
+export type PodLogOptions = RequestOptions & Omit<LogRequest, 'namespace' | 'pod' | 'follow'>;
 
 /** One API call: which route, method and path, and what the error messages name. */
 export interface ApiRequest {
@@ -442,23 +439,8 @@ export class K8sClient {
 
   /** A container's log as text (GET pods/log). */
   async podLogs(namespace: string, name: string, options: PodLogOptions = {}): Promise<string> {
-    const info = KINDS.Pod;
-    const body = await this.call<unknown>(
-      {
-        route: 'read',
-        method: 'GET',
-        path: resourcePath(info, namespace, name, 'log'),
-        query: {
-          container: options.container,
-          tailLines: options.tailLines,
-          sinceSeconds: options.sinceSeconds,
-          previous: options.previous || undefined,
-        },
-        responseType: 'text',
-        context: { verb: 'get', kind: info, subresource: 'log', namespace, name },
-      },
-      options
-    );
+    const { signal, timeoutMs, ...query } = options;
+    const body = await this.call<unknown>(logApiRequest({ ...query, namespace, pod: name }), { signal, timeoutMs });
     return typeof body === 'string' ? body : JSON.stringify(body);
   }
 
@@ -574,7 +556,7 @@ const REVIEW_KINDS: Record<'access' | 'rules', ResourceInfo> = {
   },
 };
 
-function buildUrl(base: string, path: string, query?: ApiRequest['query']): string {
+export function buildUrl(base: string, path: string, query?: ApiRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== '') {
