@@ -22,6 +22,10 @@ export const URL_KEYS = {
   logTimestamps: 'logTimestamps',
   logFollow: 'logFollow',
   logSearch: 'logSearch',
+  // The topology page: grouping, label filter, viewport (`x,y,zoom`).
+  groupBy: 'group',
+  label: 'label',
+  view: 'view',
 } as const;
 
 export type UrlChanges = Partial<Record<(typeof URL_KEYS)[keyof typeof URL_KEYS], string | string[] | undefined>>;
