@@ -17,7 +17,15 @@ import yaml from 'js-yaml';
 import { KubeApi } from './kubeApi';
 import { makePki, serverNames } from './pki';
 import { Component, loopbackPort, startComponent, stopComponents, waitUntil } from './processes';
-import { applyManifests, loadScenario, Manifest, ScaleName, scaleManifests } from './scenario';
+import {
+  applyManifests,
+  loadScenario,
+  Manifest,
+  ScaleName,
+  scaleManifests,
+  scenarioNames,
+  SCENARIOS_DIR,
+} from './scenario';
 
 const TESTBED_DIR = path.resolve(__dirname, '..');
 const KWOK_DIR = path.join(TESTBED_DIR, 'kwok');
@@ -52,6 +60,11 @@ export interface Testbed {
   api: KubeApi;
   /** An admin kubeconfig (server, CA, token), or one for another bearer token. */
   kubeconfig(token?: string, user?: string): string;
+  /**
+   * The CRI log file kwok serves as the current log of the pods of `namespace` (by default, of every pod without a
+   * file of its own): a copy in the work folder, so a test may append lines and see them arrive on followed streams.
+   */
+  podLogsFile(namespace?: string): string;
   /** Runs kubectl (the machine's) against the testbed as admin; returns stdout. */
   kubectl(args: string[], input?: string): string;
   stop(): Promise<void>;
@@ -262,9 +275,10 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       ],
       logDir
     );
+    const podLogs = copyPodLogs(path.join(workDir, 'pod-logs'));
     const kwokConfig = file(
       'kwok.yaml',
-      [fs.readFileSync(path.join(KWOK_DIR, 'stages.yaml'), 'utf8'), logsConfig()].join('\n---\n')
+      [fs.readFileSync(path.join(KWOK_DIR, 'stages.yaml'), 'utf8'), ...logsConfig(podLogs)].join('\n---\n')
     );
     const kwok = startComponent(
       'kwok',
@@ -331,6 +345,7 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       logDir,
       api: admin,
       kubeconfig,
+      podLogsFile: (namespace) => (namespace && podLogs.namespaces[namespace]) || podLogs.current,
       kubectl: (args, input) =>
         execFileSync('kubectl', [`--kubeconfig=${adminKubeconfig}`, ...args], {
           input,
@@ -344,18 +359,56 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
   }
 }
 
-/** kwok's ClusterLogs: what `kubectl logs` (the apiserver's pods/log, proxied to kwok) reads for every pod. */
-function logsConfig(): string {
-  const logs = path.join(KWOK_DIR, 'pod-logs');
-  return yaml.dump({
-    apiVersion: 'kwok.x-k8s.io/v1alpha1',
-    kind: 'ClusterLogs',
-    metadata: { name: 'testbed-logs' },
-    spec: {
-      selector: {},
-      logs: [
-        { logsFile: path.join(logs, 'current.cri'), previousLogsFile: path.join(logs, 'previous.cri'), follow: true },
-      ],
-    },
-  });
+interface PodLogFiles {
+  current: string;
+  previous: string;
+  /** Namespace → its current log (scenarios/<any>/pod-logs/<namespace>.cri). */
+  namespaces: Record<string, string>;
+}
+
+/**
+ * Copies the pod logs into the work folder: kwok/pod-logs/ for every pod, and each scenario's
+ * pod-logs/<namespace>.cri for that namespace's pods. Every scenario's are configured, not only the started one's,
+ * because kwok reads its configuration once and tests apply further scenarios later (the hostile corpus on the demo).
+ */
+function copyPodLogs(dir: string): PodLogFiles {
+  fs.mkdirSync(dir);
+  const copy = (from: string, name: string) => {
+    fs.copyFileSync(from, path.join(dir, name));
+    return path.join(dir, name);
+  };
+  const namespaces: Record<string, string> = {};
+  for (const scenario of scenarioNames()) {
+    const logs = path.join(SCENARIOS_DIR, scenario, 'pod-logs');
+    for (const name of fs.existsSync(logs) ? fs.readdirSync(logs).filter((f) => f.endsWith('.cri')) : []) {
+      namespaces[name.replace(/\.cri$/, '')] = copy(path.join(logs, name), `namespace-${name}`);
+    }
+  }
+  const defaults = path.join(KWOK_DIR, 'pod-logs');
+  return {
+    current: copy(path.join(defaults, 'current.cri'), 'current.cri'),
+    previous: copy(path.join(defaults, 'previous.cri'), 'previous.cri'),
+    namespaces,
+  };
+}
+
+/**
+ * kwok's ClusterLogs: what `kubectl logs` (the apiserver's pods/log, proxied to kwok) reads, the first whose selector
+ * matches the pod. A namespace's own log has no previous file, so `--previous` there is the apiserver's 400, as for a
+ * container that never restarted.
+ */
+function logsConfig(files: PodLogFiles): string[] {
+  const clusterLogs = (name: string, selector: object, log: object) =>
+    yaml.dump({
+      apiVersion: 'kwok.x-k8s.io/v1alpha1',
+      kind: 'ClusterLogs',
+      metadata: { name },
+      spec: { selector, logs: [{ ...log, follow: true }] },
+    });
+  return [
+    ...Object.entries(files.namespaces).map(([namespace, logsFile]) =>
+      clusterLogs(`testbed-logs-${namespace}`, { matchNamespaces: [namespace] }, { logsFile })
+    ),
+    clusterLogs('testbed-logs', {}, { logsFile: files.current, previousLogsFile: files.previous }),
+  ];
 }
