@@ -3,6 +3,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { renderGoTemplate, type TemplateData } from './goTemplate';
+import { grafanaVersion } from './grafanaLines';
 import type { StoredDataSource } from './provisioning';
 import { hasAccessToRoute, type AccessControlSettings, type OrgRole, type PermissionsMap } from './rbac';
 
@@ -49,7 +50,7 @@ export interface ProxyUser {
   permissions: PermissionsMap;
 }
 
-export const GRAFANA_VERSION = '12.0.2';
+export const GRAFANA_VERSION = grafanaVersion();
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
 /** pkg/plugins/utils.go CleanRelativePath: clean as an absolute path, then make it relative to `/`. */

@@ -2,15 +2,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { externals } from '../../.config/bundler/externals';
+import type { GrafanaHost } from './grafanaLines';
 import { repoRoot } from './paths';
 
 /**
- * Builds the host page bundle (sandbox/host/main.tsx) with esbuild from node_modules. The modules the host shares with
- * plugins are exactly the plugin build's externals (.config/bundler/externals.ts): whatever the bundle leaves to the
- * host, the host must supply, as Grafana's public/app/features/plugins/loader/sharedDependencies.ts does.
+ * Builds the host page bundle (sandbox/host/main.tsx) with esbuild from one Grafana line's modules
+ * (sandbox/hosts/grafana-<line>/node_modules, see grafanaLines.ts). The modules the host shares with plugins are
+ * exactly the plugin build's externals (.config/bundler/externals.ts): whatever the bundle leaves to the host, the
+ * host must supply, as Grafana's public/app/features/plugins/loader/sharedDependencies.ts does.
  */
-
-const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
 
 /** `/^@grafana\/ui/i` → `@grafana/ui`; anything that is not a plain anchored package name is not a shareable module. */
 function packageNameFromPattern(pattern: RegExp): string | undefined {
@@ -24,7 +24,8 @@ export interface SharedDependencyList {
   missing: string[];
 }
 
-export function sharedDependencyNames(): SharedDependencyList {
+export function sharedDependencyNames(host: GrafanaHost): SharedDependencyList {
+  const requireFromHost = createRequire(path.join(host.dir, 'package.json'));
   const names = new Set<string>();
   for (const entry of Array.isArray(externals) ? externals : [externals]) {
     if (typeof entry === 'string') {
@@ -41,7 +42,7 @@ export function sharedDependencyNames(): SharedDependencyList {
   const missing: string[] = [];
   for (const name of names) {
     try {
-      requireFromRepo.resolve(name);
+      requireFromHost.resolve(name);
       provided.push(name);
     } catch (error) {
       // ESM-only packages (d3) have no `require` export but bundle fine.
@@ -54,7 +55,7 @@ export function sharedDependencyNames(): SharedDependencyList {
 // Grafana's sharedDependencies.ts hands these to AMD plugins as their default export (`__useDefault`).
 const USE_DEFAULT = new Set(['lodash', 'moment', 'jquery']);
 
-function sharedDependenciesPlugin(names: string[]): Plugin {
+function sharedDependenciesPlugin(names: string[], host: GrafanaHost): Plugin {
   return {
     name: 'sandbox-shared-dependencies',
     setup(pluginBuild) {
@@ -71,7 +72,7 @@ function sharedDependenciesPlugin(names: string[]): Plugin {
         );
         return {
           contents: `${imports.join('\n')}\nexport const sharedDependencies = {\n${entries.join(',\n')}\n};\n`,
-          resolveDir: repoRoot,
+          resolveDir: host.dir,
           loader: 'js',
         };
       });
@@ -80,37 +81,47 @@ function sharedDependenciesPlugin(names: string[]): Plugin {
 }
 
 /**
- * Grafana's frontend has one copy of each of these; node_modules here nests extra copies under @grafana/* (rxjs 7.8.1,
- * lodash, @emotion/css 11.13). Resolve every import of them to a single copy, as Grafana's own bundle does, so that
- * plugin and host share one emotion cache and one rxjs. @emotion/css is the copy @grafana/ui 12.0.2 was built with.
+ * Every package the host's own sources import comes from the line's modules, not from the build's node_modules. And
+ * Grafana's frontend has one copy of rxjs, lodash and @emotion/css where the line's node_modules may nest more under
+ * @grafana/*: every import of them resolves to one copy, as Grafana's own bundle does, so that plugin and host share
+ * one emotion cache and one rxjs (@emotion/css: the copy the line's @grafana/ui was built with).
  */
-function singleCopiesPlugin(): Plugin {
+function hostModulesPlugin(host: GrafanaHost): Plugin {
+  const hostSources = path.join(repoRoot, 'sandbox/host') + path.sep;
   const owner: Record<string, string> = {
-    rxjs: repoRoot,
-    lodash: repoRoot,
-    '@emotion/css': path.join(repoRoot, 'node_modules/@grafana/ui'),
+    rxjs: host.dir,
+    lodash: host.dir,
+    '@emotion/css': path.join(host.dir, 'node_modules/@grafana/ui'),
   };
   return {
-    name: 'sandbox-single-copies',
+    name: 'sandbox-host-modules',
     setup(pluginBuild) {
-      // The published ESM builds of @grafana/ui 12.0.2 re-export names their per-file modules tree-shook away; the CJS
-      // builds (what jest and Node use) are complete.
-      pluginBuild.onResolve({ filter: /^@grafana\/(ui|data|runtime|schema|e2e-selectors)$/ }, (args) => ({
-        path: createRequire(path.join(args.resolveDir || repoRoot, 'noop.js')).resolve(args.path),
-      }));
+      // The published ESM builds of @grafana/ui 12.0.2 re-exported names their per-file modules tree-shook away; the
+      // CJS builds (what jest and Node use) are complete, so the host takes those on every line.
+      pluginBuild.onResolve({ filter: /^@grafana\/(ui|data|runtime|schema|e2e-selectors)$/ }, (args) => {
+        const from = !args.resolveDir || `${args.resolveDir}${path.sep}`.startsWith(hostSources) ? host.dir : args.resolveDir;
+        return { path: createRequire(path.join(from, 'noop.js')).resolve(args.path) };
+      });
       pluginBuild.onResolve({ filter: /^(rxjs|lodash|@emotion\/css)(\/.*)?$/ }, async (args) => {
-        if (args.pluginData === 'single-copy') {
+        if (args.pluginData === 'host-module') {
           return undefined;
         }
         const name = Object.keys(owner).find((key) => args.path === key || args.path.startsWith(`${key}/`))!;
-        return pluginBuild.resolve(args.path, { resolveDir: owner[name], kind: args.kind, pluginData: 'single-copy' });
+        return pluginBuild.resolve(args.path, { resolveDir: owner[name], kind: args.kind, pluginData: 'host-module' });
+      });
+      pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+        const virtual = args.path.startsWith('sandbox:');
+        if (virtual || args.pluginData === 'host-module' || !`${args.resolveDir}${path.sep}`.startsWith(hostSources)) {
+          return undefined;
+        }
+        return pluginBuild.resolve(args.path, { resolveDir: host.dir, kind: args.kind, pluginData: 'host-module' });
       });
     },
   };
 }
 
-export async function buildHostBundle(outFile: string): Promise<SharedDependencyList> {
-  const shared = sharedDependencyNames();
+export async function buildHostBundle(outFile: string, host: GrafanaHost): Promise<SharedDependencyList> {
+  const shared = sharedDependencyNames(host);
   await build({
     entryPoints: [path.join(repoRoot, 'sandbox/host/main.tsx')],
     bundle: true,
@@ -134,7 +145,7 @@ export async function buildHostBundle(outFile: string): Promise<SharedDependency
       '.gif': 'file',
     },
     assetNames: '[name]-[hash]',
-    plugins: [singleCopiesPlugin(), sharedDependenciesPlugin(shared.provided)],
+    plugins: [hostModulesPlugin(host), sharedDependenciesPlugin(shared.provided, host)],
   });
   return shared;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createSandboxServer } from './app';
 import type { Stack } from '../../testbed/src/stack';
 import type { OrgRole } from './dsProxy';
+import { grafanaHost, type GrafanaHost } from './grafanaLines';
 import { buildHostBundle, type SharedDependencyList } from './hostBundle';
 import { loadProvisioning } from './provisioning';
 import { repoRoot } from './paths';
@@ -31,24 +32,30 @@ export interface StartSandboxOptions {
 export interface RunningSandbox {
   url: string;
   port: number;
+  /** The Grafana line whose frontend modules the page runs the plugin on. */
+  host: GrafanaHost;
   shared: SharedDependencyList;
   server: http.Server;
   stop(): Promise<void>;
 }
 
-const HOST_BUNDLE = path.join(repoRoot, 'node_modules/.cache/kubeatlas-sandbox/sandbox-host.js');
-let hostBundle: Promise<SharedDependencyList> | undefined;
+let hostBundle: { host: GrafanaHost; file: string; shared: Promise<SharedDependencyList> } | undefined;
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
-  hostBundle ??= buildHostBundle(HOST_BUNDLE);
-  const shared = await hostBundle;
+  if (!hostBundle) {
+    const host = grafanaHost();
+    const file = path.join(repoRoot, `node_modules/.cache/kubeatlas-sandbox/grafana-${host.line}/sandbox-host.js`);
+    hostBundle = { host, file, shared: buildHostBundle(file, host) };
+  }
+  const { host, file } = hostBundle;
+  const shared = await hostBundle.shared;
   const provisioning = loadProvisioning(
     options.provisioningDir ?? path.join(repoRoot, 'provisioning'),
     options.env ?? process.env
   );
   const server = createSandboxServer({
     distDir: options.distDir ?? path.join(repoRoot, 'dist'),
-    hostBundleFile: HOST_BUNDLE,
+    hostBundleFile: file,
     provisioning,
     defaultRole: options.defaultRole,
   });
@@ -60,6 +67,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   return {
     url: `http://localhost:${port}`,
     port,
+    host,
     shared,
     server,
     stop: () =>
