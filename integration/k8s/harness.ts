@@ -68,6 +68,8 @@ export function readerWithout(namespace: string, group: string, resource: string
         rule.resources = rule.resources?.filter((r) => r !== resource);
       }
     }
+    // A rule left without resources is invalid RBAC (a rule of its own, like pods/log's).
+    doc.rules = doc.rules?.filter((rule) => rule.resources?.length !== 0);
     if (doc.roleRef) {
       doc.roleRef.name = `${doc.roleRef.name}-${namespace}`;
     }

@@ -236,11 +236,11 @@ describe('search marks', () => {
 describe('LogQL', () => {
   it('escapes label values as LogQL (Go) string literals', () => {
     expect(logqlString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
-    expect(logqlSelector({ namespace: 'shop', pod: 'web-1', container: 'app' })).toBe(
+    expect(logqlSelector({ namespace: 'shop', pods: ['web-1'], container: 'app' })).toBe(
       '{namespace="shop", pod="web-1", container="app"}'
     );
-    expect(logqlSelector({ namespace: 'shop', pod: 'web-1', container: undefined })).toBe(
-      '{namespace="shop", pod="web-1"}'
+    expect(logqlSelector({ namespace: 'shop', pods: ['web-1', 'web.2'] })).toBe(
+      '{namespace="shop", pod=~"web-1|web\\\\.2"}'
     );
   });
 

@@ -265,7 +265,6 @@ function applySgr(style: TextStyle, params: string): TextStyle {
  * U+FFFD, and the bidi embeddings, overrides and isolates as ⟨U+202E⟩ so they cannot reorder the text around them.
  */
 export function visibleControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     if (code < 0x20) {
@@ -279,7 +278,6 @@ export function visibleControls(text: string): string {
 }
 
 // CSI (ESC [ or the 8-bit \x9b) … final byte; OSC (ESC ]) … BEL or ST; any other two-byte escape.
-// eslint-disable-next-line no-control-regex
 const ESCAPE =
   /(?:\u001b\[|\u009b)([0-9;:?<=>]*)[ -/]*([@-~])|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
 
@@ -311,12 +309,14 @@ export function ansiSegments(text: string): Segment[] {
   return segments;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Where `query` occurs in `text`, case-insensitively: [start, end) pairs, not overlapping. */
 export function matchRanges(text: string, query: string): Array<[number, number]> {
   if (query === '') {
     return [];
   }
-  const pattern = new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+  const pattern = new RegExp(escapeRegExp(query), 'giu');
   return [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length]);
 }
 
@@ -369,8 +369,15 @@ export function logqlString(value: string): string {
   return `"${escaped}"`;
 }
 
-/** The LogQL stream selector of a pod's (or one container's) logs, with the labels Loki's Kubernetes agents set. */
-export function logqlSelector(labels: { namespace: string; pod: string; container?: string }): string {
-  const pairs = Object.entries(labels).filter(([, value]) => value !== undefined && value !== '');
-  return `{${pairs.map(([name, value]) => `${name}=${logqlString(value!)}`).join(', ')}}`;
+/**
+ * The LogQL stream selector of a pod's logs (one container's when given), with the labels Loki's Kubernetes agents
+ * set; several pods (a workload's) as one regex matcher of their names taken literally.
+ */
+export function logqlSelector(labels: { namespace: string; pods: string[]; container?: string }): string {
+  const pod =
+    labels.pods.length === 1
+      ? `pod=${logqlString(labels.pods[0])}`
+      : `pod=~${logqlString(labels.pods.map(escapeRegExp).join('|'))}`;
+  const container = labels.container ? `, container=${logqlString(labels.container)}` : '';
+  return `{namespace=${logqlString(labels.namespace)}, ${pod}${container}}`;
 }
