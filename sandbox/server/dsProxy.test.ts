@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createSandboxServer } from './app';
 import { cleanRelativePath, selectRoute, type OrgRole, type PluginRoleRegistration, type PluginRoute } from './dsProxy';
 import { renderGoTemplate } from './goTemplate';
+import { fixtureDist, listen, storedDatasource } from './testing';
 import { declarePluginRoles, userPermissions, type AccessControlSettings } from './rbac';
 import { interpolateValue, loadProvisioning, type StoredDataSource } from './provisioning';
 
@@ -167,10 +167,6 @@ interface Seen {
   headers?: http.IncomingHttpHeaders;
 }
 
-function listen(server: http.Server | https.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
 describe('datasource proxy against local upstreams', () => {
   const seen: Seen = {};
   const servers: Array<http.Server | https.Server> = [];
@@ -213,52 +209,27 @@ describe('datasource proxy against local upstreams', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     // A fixture "dist" with one datasource plugin: the test does not depend on a build.
-    const dist = path.join(dir, 'dist');
-    fs.mkdirSync(dist);
-    fs.writeFileSync(path.join(dist, 'module.js'), 'define([], function () { return {}; });');
-    fs.writeFileSync(
-      path.join(dist, 'plugin.json'),
-      JSON.stringify({
-        id: 'example-datasource',
-        type: 'datasource',
-        name: 'Example',
-        info: { version: '1.0.0' },
-        routes: [
-          {
-            path: 'cluster',
-            method: 'GET',
-            url: '{{ .JsonData.clusterUrl }}/base',
-            urlParams: [{ name: 'zeta', content: '{{ .JsonData.label }}' }],
-            headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.bearerToken }}' }],
-          },
-          { path: 'write', method: 'POST', reqRole: 'Editor', url: '{{ .JsonData.clusterUrl }}' },
-        ],
-      })
-    );
+    const dist = fixtureDist('sandbox-proxy-dist-', {
+      id: 'example-datasource',
+      type: 'datasource',
+      name: 'Example',
+      routes: [
+        {
+          path: 'cluster',
+          method: 'GET',
+          url: '{{ .JsonData.clusterUrl }}/base',
+          urlParams: [{ name: 'zeta', content: '{{ .JsonData.label }}' }],
+          headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.bearerToken }}' }],
+        },
+        { path: 'write', method: 'POST', reqRole: 'Editor', url: '{{ .JsonData.clusterUrl }}' },
+      ],
+    });
     const datasource = (
       uid: string,
       url: string,
       jsonData: Record<string, unknown>,
       secure: Record<string, string> = {}
-    ): StoredDataSource => ({
-      id: 0,
-      uid,
-      orgId: 1,
-      name: uid,
-      type: 'example-datasource',
-      access: 'proxy',
-      url,
-      user: '',
-      database: '',
-      basicAuth: false,
-      basicAuthUser: '',
-      withCredentials: false,
-      isDefault: false,
-      jsonData,
-      secureJsonData: secure,
-      version: 1,
-      readOnly: false,
-    });
+    ): StoredDataSource => storedDatasource({ uid, type: 'example-datasource', url, jsonData, secureJsonData: secure });
     const plainUrl = `http://127.0.0.1:${upstreamPort}`;
     const tlsUrl = `https://127.0.0.1:${tlsPort}`;
     const sandbox = createSandboxServer({

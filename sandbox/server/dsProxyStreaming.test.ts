@@ -6,13 +6,10 @@
  * reading slowing the upstream instead of filling the proxy's memory, a body cut mid-way reaching the browser cut,
  * and a browser that leaves closing the upstream request.
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createSandboxServer } from './app';
-import type { StoredDataSource } from './provisioning';
+import { fixtureDist, listen, storedDatasource } from './testing';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -20,45 +17,21 @@ let handler: Handler = (_req, res) => res.end();
 const servers: http.Server[] = [];
 let sandboxUrl = '';
 
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
 beforeAll(async () => {
   const upstream = http.createServer((req, res) => handler(req, res));
   const upstreamUrl = `http://127.0.0.1:${await listen(upstream)}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-stream-'));
-  fs.writeFileSync(path.join(dir, 'module.js'), 'define([], function () { return {}; });');
-  fs.writeFileSync(
-    path.join(dir, 'plugin.json'),
-    JSON.stringify({
-      id: 'stream-datasource',
-      type: 'datasource',
-      name: 'Stream',
-      info: { version: '1.0.0' },
-      routes: [{ path: 'read', method: 'GET', url: '{{ .JsonData.clusterUrl }}' }],
-    })
-  );
-  const ds: StoredDataSource = {
-    id: 0,
+  const dir = fixtureDist('sandbox-stream-', {
+    id: 'stream-datasource',
+    type: 'datasource',
+    name: 'Stream',
+    routes: [{ path: 'read', method: 'GET', url: '{{ .JsonData.clusterUrl }}' }],
+  });
+  const ds = storedDatasource({
     uid: 'stream',
-    orgId: 1,
-    name: 'stream',
     type: 'stream-datasource',
-    access: 'proxy',
-    url: '',
-    user: '',
-    database: '',
-    basicAuth: false,
-    basicAuthUser: '',
-    withCredentials: false,
-    isDefault: false,
     // A one-second response header timeout: every stream below outlives it.
     jsonData: { clusterUrl: upstreamUrl, timeout: 1 },
-    secureJsonData: {},
-    version: 1,
-    readOnly: false,
-  };
+  });
   const sandbox = createSandboxServer({
     distDir: dir,
     hostBundleFile: path.join(dir, 'none.js'),

@@ -3,8 +3,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createSandboxServer } from './app';
 import { selectRoute, type PluginRoute } from './dsProxy';
@@ -18,6 +16,7 @@ import {
   type PluginRoleRegistration,
 } from './rbac';
 import { accessControlFromEnv } from './sandboxUser';
+import { fixtureDist, listen, storedDatasource } from './testing';
 
 /**
  * Who may write, per edition × version/toggle × route × user: the matrix of docs/editions.md, written out by hand so
@@ -143,57 +142,26 @@ describe('the sandbox server per edition: boot data and proxy agree', () => {
   let base = '';
   let writes = 0;
 
-  const listen = (server: http.Server) =>
-    new Promise<number>((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
-    );
-
   beforeAll(async () => {
     upstream = http.createServer((req, res) => {
       writes += req.method === 'PATCH' ? 1 : 0;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
     const upstreamUrl = `http://127.0.0.1:${await listen(upstream)}`;
-    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-editions-'));
-    fs.writeFileSync(path.join(dist, 'module.js'), 'define([], function () { return {}; });');
-    fs.writeFileSync(
-      path.join(dist, 'plugin.json'),
-      JSON.stringify({
-        id: PLUGIN,
-        type: 'datasource',
-        name: 'Example',
-        info: { version: '1.0.0' },
-        routes: [{ ...ROUTES['reqRole + reqAction'], url: '{{ .JsonData.clusterUrl }}' }],
-        roles: ROLES,
-      })
-    );
+    const dist = fixtureDist('sandbox-editions-', {
+      id: PLUGIN,
+      type: 'datasource',
+      name: 'Example',
+      routes: [{ ...ROUTES['reqRole + reqAction'], url: '{{ .JsonData.clusterUrl }}' }],
+      roles: ROLES,
+    });
     sandbox = createSandboxServer({
       distDir: dist,
       hostBundleFile: path.join(dist, 'none.js'),
       accessControl: { edition: 'oss', accessControlOnCall: false },
       provisioning: {
         apps: [],
-        datasources: [
-          {
-            id: 1,
-            uid: 'ds',
-            orgId: 1,
-            name: 'ds',
-            type: PLUGIN,
-            access: 'proxy',
-            url: '',
-            user: '',
-            database: '',
-            basicAuth: false,
-            basicAuthUser: '',
-            withCredentials: false,
-            isDefault: true,
-            jsonData: { clusterUrl: upstreamUrl },
-            secureJsonData: {},
-            version: 1,
-            readOnly: false,
-          },
-        ],
+        datasources: [storedDatasource({ uid: 'ds', type: PLUGIN, jsonData: { clusterUrl: upstreamUrl } })],
       },
     });
     base = `http://127.0.0.1:${await listen(sandbox)}`;
