@@ -14,9 +14,13 @@ import { K8sClient } from '../k8s/client';
 import { isK8sError } from '../k8s/errors';
 import { backendSrvFetch } from '../k8s/http';
 import { grafanaProxyRoutes } from '../k8s/routes';
+import { KINDS } from '../k8s/kinds';
 import { normalizeAll } from '../model/normalize';
+import { indexSnapshot, type ModelLists } from '../model/snapshot';
 import type { AnyModel, EventModel, KindName } from '../model/types';
 import { queryInstant } from '../prometheus/client';
+import { problemUids, selectProblems } from '../selectors/problems';
+import { EMPTY_FILTER, selectTopology } from '../selectors/topology';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { eventAnnotations } from './annotations';
 import { eventFilter } from './eventFilter';
@@ -31,6 +35,7 @@ import type {
   KubernetesVariableQuery,
 } from './types';
 import { kindsFor, parseVariableQuery, variableValues } from './variables';
+import { TOPOLOGY_LIST_KINDS, TOPOLOGY_QUERY_TYPE, topologyFrames } from './topologyFrames';
 
 /** queryType of the queries the annotation editor produces. */
 export const ANNOTATION_QUERY_TYPE = 'events-annotations';
@@ -103,8 +108,11 @@ export class KubernetesDataSource extends DataSourceApi<KubernetesQuery, Kuberne
     };
 
     const results = await Promise.all(
-      request.targets.map(async (target): Promise<DataFrame | { refId: string; message: string }> => {
+      request.targets.map(async (target): Promise<DataFrame | DataFrame[] | { refId: string; message: string }> => {
         try {
+          if (target.queryType === TOPOLOGY_QUERY_TYPE) {
+            return await this.topology(target, replace, list);
+          }
           if (target.queryType === ANNOTATION_QUERY_TYPE) {
             const filter = eventFilter(target as KubernetesAnnotationQuery, replace, range);
             const events = (await list({
@@ -133,9 +141,27 @@ export class KubernetesDataSource extends DataSourceApi<KubernetesQuery, Kuberne
         }
       })
     );
-    const data = results.filter((r): r is DataFrame => 'fields' in r);
-    const errors = results.filter((r): r is { refId: string; message: string } => !('fields' in r));
+    const data = results.flat().filter((r): r is DataFrame => 'fields' in r);
+    const errors = results.flat().filter((r): r is { refId: string; message: string } => !('fields' in r));
     return { data, errors: errors.length ? errors : undefined };
+  }
+
+  /** Node Graph frames: one LIST per kind (in the namespace when the query names exactly one), the app's selector. */
+  private async topology(
+    target: KubernetesQuery,
+    replace: Replace,
+    list: (req: ListRequest) => Promise<AnyModel[]>
+  ): Promise<DataFrame[]> {
+    const namespaces = resolveList(target.namespace, replace) ?? [];
+    const single = namespaces.length === 1 ? namespaces[0] : undefined;
+    const entries = await Promise.all(
+      TOPOLOGY_LIST_KINDS.map(
+        async (kind) => [kind, await list({ kind, namespace: KINDS[kind].namespaced ? single : undefined })] as const
+      )
+    );
+    const snapshot = indexSnapshot(Object.fromEntries(entries) as ModelLists);
+    const filter = { ...EMPTY_FILTER, namespaces, problemsOnly: target.problemsOnly === true };
+    return topologyFrames(selectTopology(snapshot, filter, problemUids(selectProblems(snapshot))), target.refId);
   }
 
   /** Dashboard variables: see src/datasource/variables.ts for the query syntax. */

@@ -61,6 +61,8 @@ export interface KubernetesQuery extends DataQuery {
   namespace?: string;
   /** Kubernetes label selector (app=web,tier!=db); may hold template variables. */
   labelSelector?: string;
+  /** queryType 'topology' (Node Graph frames): only objects with a problem and their neighbours. */
+  problemsOnly?: boolean;
 }
 
 /** Annotation query: Kubernetes Events in the dashboard's time range. */

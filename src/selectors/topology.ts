@@ -316,3 +316,28 @@ function compareGroups(a: string, b: string): number {
   const rank = (g: string) => ([CLUSTER_GROUP, OFF_NODE_GROUP, UNSCHEDULED_GROUP].includes(g) ? 1 : 0);
   return rank(a) - rank(b) || a.localeCompare(b);
 }
+
+const KIND_ABBREVIATION: Record<string, string> = {
+  Ingress: 'ing',
+  Service: 'svc',
+  HorizontalPodAutoscaler: 'hpa',
+  Deployment: 'deploy',
+  StatefulSet: 'sts',
+  DaemonSet: 'ds',
+  ReplicaSet: 'rs',
+  CronJob: 'cronjob',
+  Job: 'job',
+  Pod: 'pod',
+  PersistentVolumeClaim: 'pvc',
+  Node: 'node',
+  Namespace: 'ns',
+};
+
+/** "deploy · 3 pod" (what is folded into it) or "pod · CrashLoopBackOff" (its status reason). */
+export function nodeSubtitle(node: TopologyNode): string {
+  const folded = Object.entries(node.folded)
+    .map(([kind, n]) => `${n} ${KIND_ABBREVIATION[kind] ?? kind}`)
+    .join(', ');
+  const kind = KIND_ABBREVIATION[node.kind] ?? node.kind;
+  return folded ? `${kind} · ${folded}` : node.reason ? `${kind} · ${node.reason}` : kind;
+}
