@@ -19,6 +19,7 @@ import { EventsList, objectEvents } from './EventsList';
 import { UsageOverTime } from './UsageOverTime';
 import { YamlView } from './YamlView';
 import { HEALTH_COLOR } from '../healthColor';
+import { LogsView } from './LogsView';
 
 interface Props {
   url: UrlState;
@@ -27,9 +28,11 @@ interface Props {
   snapshot: ClusterSnapshot;
 }
 
-type TabId = 'summary' | 'containers' | 'events' | 'yaml' | 'metrics';
+type TabId = 'summary' | 'containers' | 'logs' | 'events' | 'yaml' | 'metrics';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+/** Kinds with a Logs tab: a pod's own, or a workload's pods' merged. */
+const LOG_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
 
 function ownerChain(snapshot: ClusterSnapshot, model: AnyModel): AnyModel[] {
   const chain: AnyModel[] = [];
@@ -101,7 +104,15 @@ export default function DetailsDrawer({ url, detail, cluster, snapshot }: Props)
   const styles = useStyles2(getStyles);
   const ref = decodeDetail(detail);
   const model = ref ? snapshot.byKey.get(objectKey(ref.kind, ref.namespace, ref.name)) : undefined;
-  const close = () => url.update({ [URL_KEYS.detail]: undefined, [URL_KEYS.detailTab]: undefined }, { push: true });
+  const close = () =>
+    url.update(
+      Object.fromEntries(
+        Object.entries(URL_KEYS)
+          .filter(([name]) => name.startsWith('detail') || name.startsWith('log'))
+          .map(([, key]) => [key, undefined])
+      ),
+      { push: true }
+    );
   const title = ref ? `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}` : 'Details';
 
   if (!ref || !model) {
@@ -152,6 +163,7 @@ function DetailsBody({
   const tabs: Array<{ id: TabId; label: string; counter?: number }> = [
     { id: 'summary', label: 'Summary' },
     ...(hasContainers ? [{ id: 'containers' as const, label: 'Containers' }] : []),
+    ...(LOG_KINDS.includes(model.kind) ? [{ id: 'logs' as const, label: 'Logs' }] : []),
     { id: 'events', label: 'Events', counter: events.length },
     { id: 'yaml', label: 'YAML' },
     ...(scope ? [{ id: 'metrics' as const, label: 'Usage' }] : []),
@@ -176,6 +188,15 @@ function DetailsBody({
         {active === 'containers' && 'containers' in model && (
           <ContainersTable
             containers={model.kind === 'Pod' ? [...model.initContainers, ...model.containers] : model.containers}
+          />
+        )}
+        {active === 'logs' && (
+          <LogsView
+            key={model.uid}
+            url={url}
+            cluster={cluster}
+            model={model}
+            pods={model.kind === 'Pod' ? [model] : workloadPods(snapshot, model)}
           />
         )}
         {active === 'events' && <EventsList events={events} />}

@@ -14,7 +14,7 @@ export const URL_KEYS = {
   sort: 'sort',
   detail: 'detail',
   detailTab: 'tab',
-  // The details drawer's Logs tab (src/components/details/logs/): a shared link opens the same log view.
+  // The details drawer's Logs tab (src/components/details/LogsView.tsx): a shared link opens the same log view.
   logContainer: 'logContainer',
   logPrevious: 'logPrevious',
   logTail: 'logTail',
