@@ -90,19 +90,19 @@ export function declarePluginRoles(plugins: Array<{ id: string; roles?: PluginRo
   const declared: DeclaredRole[] = [];
   for (const { id, roles } of plugins) {
     for (const registration of roles ?? []) {
-      const problem = !registration.role.name
-        ? 'has no name'
-        : (registration.role.permissions ?? [])
-            .filter(({ action }) => !action.startsWith(`${id}:`) && !action.startsWith(`${id}.`))
-            .map(({ action }) => `grants "${action}", which does not start with "${id}." or "${id}:"`)
-            .concat(
-              (registration.grants ?? [])
-                .filter((grant) => !isOrgRole(grant) && grant !== GRAFANA_ADMIN)
-                .map((grant) => `is granted to "${grant}", which is no basic role`)
-            )[0];
+      const { name, permissions = [] } = registration.role;
+      const problem = [
+        ...(name ? [] : ['has no name']),
+        ...permissions
+          .filter(({ action }) => !action.startsWith(`${id}:`) && !action.startsWith(`${id}.`))
+          .map(({ action }) => `grants "${action}", which does not start with "${id}." or "${id}:"`),
+        ...(registration.grants ?? [])
+          .filter((grant) => !isOrgRole(grant) && grant !== GRAFANA_ADMIN)
+          .map((grant) => `is granted to "${grant}", which is no basic role`),
+      ][0];
       if (problem) {
         throw new Error(
-          `Plugin ${id}: role "${registration.role.name ?? ''}" ${problem}. Grafana refuses such a role and fails ` +
+          `Plugin ${id}: role "${name ?? ''}" ${problem}. Grafana refuses such a role and fails ` +
             `the plugin's load: declare each action in the plugin.json of the plugin whose id prefixes it.`
         );
       }
