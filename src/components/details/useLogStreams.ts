@@ -70,11 +70,12 @@ function sourceFor(cluster: ClusterDatasource): WatchSource {
  * the others are read once, READ_CONCURRENCY at a time. Any change of targets or options starts over.
  */
 export function useLogStreams(cluster: ClusterDatasource, targets: LogTarget[], options: Options): LogStreams {
-  const [view, setView] = useState<{ lines: LogLine[]; dropped: number }>({ lines: [], dropped: 0 });
-  const [states, setStates] = useState<Record<string, StreamState>>({});
+  const key = JSON.stringify([cluster.uid, targets, options]);
+  // Each view and state names the streams it belongs to: one left from other options shows as empty, not reset.
+  const [view, setView] = useState<{ key: string; lines: LogLine[]; dropped: number }>({ key, lines: [], dropped: 0 });
+  const [states, setStates] = useState<{ key: string; byPod: Record<string, StreamState> }>({ key, byPod: {} });
   const held = useRef<LogLine[]>([]);
   const open = useRef<(target: LogTarget, resumed: boolean) => void>(() => undefined);
-  const key = JSON.stringify([cluster.uid, targets, options]);
 
   useEffect(() => {
     const source = sourceFor(cluster);
@@ -87,19 +88,20 @@ export function useLogStreams(cluster: ClusterDatasource, targets: LogTarget[], 
     let queue = targets.slice(followLimit);
     let reading = 0;
     held.current = [];
-    setView({ lines: [], dropped: 0 });
 
     const flush = () => {
       timer = undefined;
       const added = pending;
       pending = [];
       setView((previous) => {
-        const capped = capLines(mergeLines(previous.lines, added), MAX_LINES);
+        const kept = previous.key === key ? previous : { key, lines: [], dropped: 0 };
+        const capped = capLines(mergeLines(kept.lines, added), MAX_LINES);
         held.current = capped.lines;
-        return { lines: capped.lines, dropped: previous.dropped + capped.dropped };
+        return { key, lines: capped.lines, dropped: kept.dropped + capped.dropped };
       });
     };
-    const setState = (pod: string, state: StreamState) => setStates((previous) => ({ ...previous, [pod]: state }));
+    const setState = (pod: string, state: StreamState) =>
+      setStates((previous) => ({ key, byPod: { ...(previous.key === key ? previous.byPod : {}), [pod]: state } }));
 
     const start = (target: LogTarget, follow: boolean, resumed: boolean, queued = false) => {
       const reader = new LineReader(several ? target.pod : undefined, () => seq++);
@@ -148,7 +150,6 @@ export function useLogStreams(cluster: ClusterDatasource, targets: LogTarget[], 
     };
     open.current = (target, resumed) => start(target, targets.indexOf(target) < followLimit, resumed);
 
-    setStates(Object.fromEntries(targets.map((t, i) => [t.pod, { phase: 'waiting', followed: i < followLimit }])));
     targets.slice(0, followLimit).forEach((target) => start(target, true, false));
     next();
     return () => {
@@ -172,5 +173,13 @@ export function useLogStreams(cluster: ClusterDatasource, targets: LogTarget[], 
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [key]
   );
-  return { lines: view.lines, dropped: view.dropped, states, followLimit: followBudget(), resume };
+  const current = view.key === key ? view : { lines: [], dropped: 0 };
+  const followLimit = options.follow ? followBudget() : 0;
+  const byPod = Object.fromEntries(
+    targets.map((t, i) => [
+      t.pod,
+      (states.key === key && states.byPod[t.pod]) || { phase: 'waiting' as const, followed: i < followLimit },
+    ])
+  );
+  return { lines: current.lines, dropped: current.dropped, states: byPod, followLimit: followBudget(), resume };
 }
