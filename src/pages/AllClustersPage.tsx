@@ -8,7 +8,8 @@ import { NoClustersAlert, RefreshFailedBanner } from '../components/StatusBanner
 import { prefixRoute, ROUTES } from '../constants';
 import { ClusterSummary } from '../selectors/clusterSummary';
 import { ClusterDatasource, listClusters } from './state/clusters';
-import { ClusterSummaryState, SUMMARY_INTERVAL_MS, useClusterSummaries } from './state/clusterSummaries';
+import { ClusterSummaryState, useClusterSummaries } from './state/clusterSummaries';
+import { SUMMARY_INTERVAL_MS } from './state/summaryRequests';
 import { URL_KEYS } from './state/urlState';
 
 /** Every KubeAtlas cluster side by side; each card opens that cluster's Overview. */

@@ -1,7 +1,8 @@
 import { K8sClient } from '../../k8s/client';
 import type { HttpRequest } from '../../k8s/http';
 import { directRoutes } from '../../k8s/routes';
-import { limiter, summaryLoader, VERSION_MAX_AGE_MS, whenVisible } from './clusterSummaries';
+import { summaryLoader } from './clusterSummaries';
+import { limiter, VERSION_MAX_AGE_MS, whenVisible } from './summaryRequests';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 

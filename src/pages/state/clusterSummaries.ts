@@ -12,23 +12,20 @@
  * - everything in flight cancelled when the page unmounts.
  */
 import { useEffect, useState } from 'react';
-import { DEFAULT_PAGE_SIZE, K8sClient } from '../../k8s/client';
-import { BadResponseError, CancelledError } from '../../k8s/errors';
-import { KINDS, resourcePath } from '../../k8s/kinds';
-import { KubeTable, summarizeCluster, type ClusterSummary } from '../../selectors/clusterSummary';
+import { K8sClient } from '../../k8s/client';
+import { summarizeCluster, type ClusterSummary } from '../../selectors/clusterSummary';
 import { ClusterDatasource } from './clusters';
-import { multiplexed, WATCH_SLOTS } from './connectionBudget';
+import { multiplexed } from './connectionBudget';
 import { clientFor } from './loadCluster';
 import { RefreshState, startRefreshLoop } from './refreshLoop';
-
-export const SUMMARY_INTERVAL_MS = 60_000;
-/** The Kubernetes version changes with an upgrade only: asked again this often, not every refresh. */
-export const VERSION_MAX_AGE_MS = 10 * 60_000;
-/** Chromium's connections per host over HTTP/1.1, less the other tabs' held watches and one for Grafana itself. */
-export const HTTP1_CONCURRENCY = 6 - WATCH_SLOTS - 1;
-export const MULTIPLEXED_CONCURRENCY = 6;
-
-const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
+import {
+  HTTP1_CONCURRENCY,
+  limiter,
+  MULTIPLEXED_CONCURRENCY,
+  SUMMARY_INTERVAL_MS,
+  summaryRequests,
+  whenVisible,
+} from './summaryRequests';
 
 export interface ClusterSummaryData {
   summary: ClusterSummary;
@@ -37,99 +34,6 @@ export interface ClusterSummaryData {
 }
 
 export type ClusterSummaryState = RefreshState<ClusterSummaryData>;
-
-/** Runs tasks at most `limit` at a time, in call order; a task whose signal aborts while it waits never starts. */
-export function limiter(limit: number): <T>(task: () => Promise<T>, signal: AbortSignal) => Promise<T> {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  const release = () => {
-    running--;
-    waiting.shift()?.();
-  };
-  return async (task, signal) => {
-    if (running >= limit) {
-      await new Promise<void>((resolve, reject) => {
-        const start = () => {
-          signal.removeEventListener('abort', cancel);
-          resolve();
-        };
-        const cancel = () => {
-          waiting.splice(waiting.indexOf(start), 1);
-          reject(new CancelledError('The request was cancelled.', ''));
-        };
-        waiting.push(start);
-        signal.addEventListener('abort', cancel, { once: true });
-      });
-    }
-    running++;
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
-}
-
-/** Resolves at once while the document is visible, else when it becomes visible; rejects when `signal` aborts. */
-export function whenVisible(signal: AbortSignal, doc: Document = document): Promise<void> {
-  if (doc.visibilityState !== 'hidden') {
-    return Promise.resolve();
-  }
-  return new Promise((resolve, reject) => {
-    const shown = () => {
-      if (doc.visibilityState !== 'hidden') {
-        doc.removeEventListener('visibilitychange', shown);
-        signal.removeEventListener('abort', cancel);
-        resolve();
-      }
-    };
-    const cancel = () => {
-      doc.removeEventListener('visibilitychange', shown);
-      reject(new CancelledError('The request was cancelled.', ''));
-    };
-    doc.addEventListener('visibilitychange', shown);
-    signal.addEventListener('abort', cancel, { once: true });
-  });
-}
-
-/** One paged LIST of a kind in Table form, rows only: a few cells per object instead of the object. */
-export async function listTable(
-  client: K8sClient,
-  kind: 'Node' | 'Pod',
-  signal: AbortSignal,
-  fieldSelector?: string
-): Promise<KubeTable> {
-  const info = KINDS[kind];
-  const table: Required<KubeTable> = { columnDefinitions: [], rows: [] };
-  let next: string | undefined;
-  do {
-    const page = await client.send<(KubeTable & { kind?: string; metadata?: { continue?: string } }) | null>(
-      {
-        route: 'read',
-        method: 'GET',
-        path: resourcePath(info),
-        accept: TABLE,
-        query: { limit: DEFAULT_PAGE_SIZE, continue: next, fieldSelector, includeObject: 'None' },
-        context: { verb: 'list', kind: info },
-      },
-      { signal }
-    );
-    if (page?.kind !== 'Table' || !Array.isArray(page.rows)) {
-      throw new BadResponseError(
-        `The answer to list ${info.plural} as a Table is not a Table.`,
-        'Check that the cluster URL points at the Kubernetes API server and no proxy rewrites its Accept header.'
-      );
-    }
-    if (table.columnDefinitions.length === 0 && Array.isArray(page.columnDefinitions)) {
-      table.columnDefinitions = page.columnDefinitions;
-    }
-    for (const row of page.rows) {
-      table.rows.push(row);
-    }
-    next = page.metadata?.continue || undefined;
-  } while (next);
-  return table;
-}
 
 /**
  * The load function of one cluster's refresh loop: waits for the tab to be visible and a free slot, then asks its
@@ -140,17 +44,12 @@ export function summaryLoader(
   run: ReturnType<typeof limiter>,
   now: () => number = Date.now
 ): (signal: AbortSignal) => Promise<ClusterSummaryData> {
-  let version: { gitVersion: string; at: number } | undefined;
+  const ask = summaryRequests(client, now);
   return async (signal) => {
     await whenVisible(signal);
     return run(async () => {
-      if (!version || now() - version.at > VERSION_MAX_AGE_MS) {
-        version = { gitVersion: (await client.version({ signal })).gitVersion, at: now() };
-      }
-      const nodes = await listTable(client, 'Node', signal);
-      const pods = await listTable(client, 'Pod', signal);
-      const pendingPods = await listTable(client, 'Pod', signal, 'status.phase=Pending');
-      return { summary: summarizeCluster({ nodes, pods, pendingPods }), version: version.gitVersion };
+      const { tables, version } = await ask(signal);
+      return { summary: summarizeCluster(tables), version };
     }, signal);
   };
 }
