@@ -173,7 +173,6 @@ describe('ansiSegments', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         const out = ansiSegments(text);
-        // eslint-disable-next-line no-control-regex
         expect(out.some((s) => /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e]/.test(s.text))).toBe(false);
         for (const s of out) {
           for (const value of [s.style?.color, s.style?.background]) {
