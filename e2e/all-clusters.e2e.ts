@@ -73,7 +73,7 @@ test(
       name: `E2E wrong token ${stamp}`,
       secureJsonData: { ...settings.secureJsonData, bearerToken: 'not-the-token' },
     });
-    const kubeGet = <T,>(path: string) => stack!.kubeGet<T>(path);
+    const kubeGet = <T>(path: string) => stack!.kubeGet<T>(path);
 
     const page = await open(`${APP}/clusters`, { role: 'Viewer', theme: 'dark' });
     // The demo's Jobs may still be making pods: the page and the API are compared until they agree (a reload
@@ -133,6 +133,41 @@ test(
   {
     cluster: true,
     expectHttpErrors: [
+      [PROXY_OF('[^/]+'), 502],
+      [PROXY_OF('[^/]+'), 400],
+      [/\/public\/fonts\//, 404],
+    ],
+  }
+);
+
+test(
+  'all clusters: a failed refresh keeps the last good figures with their age and names the cause',
+  async ({ open, stack }) => {
+    const page = await open(`${APP}/clusters`, { role: 'Viewer', theme: 'light' });
+    const demo = page.locator(`[data-testid="cluster-card"][data-cluster="${CLUSTER}"]`);
+    await demo.getByTestId('cluster-nodes').waitFor({ timeout: 60_000 });
+    const before = await demo.getByTestId('cluster-nodes').innerText();
+    stack!.setFaults([{ type: 'forbidden', resource: 'nodes' }]);
+    try {
+      // The next refresh is due 60 s after the first ended.
+      const banner = demo.getByTestId('refresh-failed');
+      await banner.waitFor({ timeout: 90_000 });
+      const text = await banner.innerText();
+      expect(
+        /may not list Node/.test(text) && /resources: \["nodes"\]/.test(text) && /Data shown is from/.test(text),
+        `the banner names the missing rule and the data's time, got ${text}`
+      );
+      expect((await demo.getByTestId('cluster-nodes').innerText()) === before, 'the last good figures stay');
+      expect(/ago\)/.test(await demo.getByTestId('cluster-refreshed').innerText()), 'with their age');
+    } finally {
+      stack!.setFaults([]);
+    }
+  },
+  {
+    cluster: true,
+    // The first test's failing datasources are still there (the sandbox keeps datasources for the whole run).
+    expectHttpErrors: [
+      [PROXY_OF('[^/]+'), 403],
       [PROXY_OF('[^/]+'), 502],
       [PROXY_OF('[^/]+'), 400],
       [/\/public\/fonts\//, 404],

@@ -149,6 +149,26 @@ describe('summaryLoader', () => {
     expect(requests.filter((r) => r.url.endsWith('/version'))).toHaveLength(1);
   });
 
+  it('asks nothing while the tab is hidden, even after waiting for a slot, and goes on once it is shown', async () => {
+    const requests: HttpRequest[] = [];
+    const setVisibility = (state: DocumentVisibilityState) => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    const run = limiter(1);
+    let release: () => void = () => {};
+    const busy = run(() => new Promise<void>((resolve) => (release = resolve)), new AbortController().signal);
+    const loading = summaryLoader(client(requests), run)(new AbortController().signal);
+    setVisibility('hidden');
+    release();
+    await busy;
+    await tick();
+    expect(requests).toHaveLength(0);
+    setVisibility('visible');
+    expect((await loading).summary.pods.total).toBe(3);
+    expect(requests).toHaveLength(5);
+  });
+
   it('refuses an answer that is not a Table, naming the cause', async () => {
     const load = summaryLoader(
       new K8sClient({

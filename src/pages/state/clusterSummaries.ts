@@ -45,13 +45,13 @@ export function summaryLoader(
   now: () => number = Date.now
 ): (signal: AbortSignal) => Promise<ClusterSummaryData> {
   const ask = summaryRequests(client, now);
-  return async (signal) => {
-    await whenVisible(signal);
-    return run(async () => {
+  // Checked once the slot is free, not before queueing: a refresh that waited for a slot may find the tab hidden.
+  return async (signal) =>
+    run(async () => {
+      await whenVisible(signal);
       const { tables, version } = await ask(signal);
       return { summary: summarizeCluster(tables), version };
     }, signal);
-  };
 }
 
 /** Every cluster's refresh state by datasource uid; clusters not started yet are absent. */
