@@ -102,27 +102,22 @@ export function LogsView({ url, cluster, model, pods }: Props) {
           options={SINCE}
           onChange={(v) => set(URL_KEYS.logSince, v.value || undefined)}
         />
-        <InlineSwitch
-          id="kubeatlas-log-previous"
-          label="Previous"
-          showLabel
-          value={previous}
-          onChange={() => set(URL_KEYS.logPrevious, previous ? undefined : 'true')}
-        />
-        <InlineSwitch
-          id="kubeatlas-log-timestamps"
-          label="Timestamps"
-          showLabel
-          value={timestamps}
-          onChange={() => set(URL_KEYS.logTimestamps, timestamps ? undefined : 'true')}
-        />
-        <InlineSwitch
-          id="kubeatlas-log-follow"
-          label="Follow"
-          showLabel
-          value={follow}
-          onChange={() => set(URL_KEYS.logFollow, follow ? undefined : 'true')}
-        />
+        {(
+          [
+            ['Previous', URL_KEYS.logPrevious, previous],
+            ['Timestamps', URL_KEYS.logTimestamps, timestamps],
+            ['Follow', URL_KEYS.logFollow, follow],
+          ] as const
+        ).map(([label, key, on]) => (
+          <InlineSwitch
+            key={key}
+            id={`kubeatlas-log-${label.toLowerCase()}`}
+            label={label}
+            showLabel
+            value={on}
+            onChange={() => set(key, on ? undefined : 'true')}
+          />
+        ))}
       </Stack>
       <Stack gap={1} wrap="wrap" alignItems="center">
         <Input

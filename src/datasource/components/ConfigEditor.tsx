@@ -30,6 +30,19 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   const numberOrUndefined = (event: FormEvent<HTMLInputElement>) =>
     event.currentTarget.value === '' ? undefined : Number(event.currentTarget.value);
 
+  /** A datasource of one type, linked by uid (so renaming it does not break the link). */
+  const picker = (pluginId: string, field: 'prometheusDatasourceUid' | 'lokiDatasourceUid') => (
+    <DataSourcePicker
+      inputId={`kubeatlas-${pluginId}-datasource`}
+      pluginId={pluginId}
+      current={jsonData[field] ?? null}
+      noDefault
+      width={WIDTH}
+      onChange={(ds) => setJson({ [field]: ds.uid })}
+      onClear={() => setJson({ [field]: undefined })}
+    />
+  );
+
   // Grafana's standard TLS fields (tlsSkipVerify, tlsAuthWithCACert, tlsAuth, serverName and the certificates):
   // the proxy's HTTP client reads them for every route.
   const { TLS } = convertLegacyAuthProps({ config: options, onChange: onOptionsChange });
@@ -114,15 +127,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         description="The Prometheus that scrapes this cluster (kube-state-metrics v2, node-exporter, cAdvisor). Without it pages show structure but no usage."
       >
         <Field label="Prometheus datasource" description="Chosen by uid, so renaming it does not break the link.">
-          <DataSourcePicker
-            inputId="kubeatlas-prometheus-datasource"
-            pluginId="prometheus"
-            current={jsonData.prometheusDatasourceUid ?? null}
-            noDefault
-            width={WIDTH}
-            onChange={(ds) => setJson({ prometheusDatasourceUid: ds.uid })}
-            onClear={() => setJson({ prometheusDatasourceUid: undefined })}
-          />
+          {picker('prometheus', 'prometheusDatasourceUid')}
         </Field>
         <Stack direction="row" gap={2}>
           <Field
@@ -151,15 +156,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           label="Loki datasource"
           description="Optional: where this cluster's pod logs are kept. The Logs tab then opens them in Explore ({namespace, pod, container})."
         >
-          <DataSourcePicker
-            inputId="kubeatlas-loki-datasource"
-            pluginId="loki"
-            current={jsonData.lokiDatasourceUid ?? null}
-            noDefault
-            width={WIDTH}
-            onChange={(ds) => setJson({ lokiDatasourceUid: ds.uid })}
-            onClear={() => setJson({ lokiDatasourceUid: undefined })}
-          />
+          {picker('loki', 'lokiDatasourceUid')}
         </Field>
       </ConfigSection>
       <Divider />
