@@ -142,9 +142,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fill, minmax(340px, 1fr))',
+    alignItems: 'start',
     gap: theme.spacing(2),
   }),
-  card: css({ position: 'relative', height: '100%', marginBottom: 0 }),
+  card: css({ position: 'relative', marginBottom: 0 }),
   // The heading's link covers the whole card, as Card does for its own href (which would bypass the app's router).
   link: css({
     color: theme.colors.text.link,
