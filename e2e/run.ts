@@ -1,14 +1,24 @@
 /**
- * The e2e runner: `npm run e2e [-- <spec files…>] [-- --grep <text>]`. Runs every e2e/*.e2e.ts (or the files given)
- * in one headless Chromium, one test at a time, prints one line per test and closes with "N passed, N failed".
+ * The e2e runner: `npm run e2e [-- <spec files…>] [-- --grep <text>] [-- --grafana 11.6|12.4|13.2]`. Runs every
+ * e2e/*.e2e.ts (or the files given) in one headless Chromium, one test at a time, on the sandbox host of one Grafana
+ * line (sandbox/server/grafanaLines.ts), prints one line per test and closes with "N passed, N failed".
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Environment, registeredTests, setCurrentFile } from './harness';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { grep: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { grep: { type: 'string' }, grafana: { type: 'string' } },
+  });
+  if (values.grafana) {
+    process.env.KUBEATLAS_GRAFANA_LINE = values.grafana;
+  }
+  // Imported once the line is chosen: the sandbox reads it when its modules load.
+  const { Environment, registeredTests, setCurrentFile } = await import('./harness');
+  const { grafanaVersion } = await import('../sandbox/server/grafanaLines');
+  console.log(`Grafana ${grafanaVersion()} host (sandbox/hosts)`);
   const files = positionals.length
     ? positionals.map((file) => path.resolve(file))
     : fs

@@ -212,7 +212,15 @@ function resolveLink(item: LinkItem, context: object): PluginExtensionLink | und
       ? urlUtil.appendQueryToUrl(path, urlUtil.toUrlParams({ uel_pid: item.pluginId, uel_epid: item.extensionPointId }))
       : undefined,
     onClick: onClick
-      ? (event) => onClick(event, { context, openModal: notEmulated, openSidebar: notEmulated })
+      ? (event) =>
+          onClick(event, {
+            context,
+            extensionPointId: item.extensionPointId,
+            openModal: notEmulated,
+            openSidebar: notEmulated,
+            closeSidebar: notEmulated,
+            toggleSidebar: notEmulated,
+          })
       : undefined,
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, version as reactVersion } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Route, Router, Routes } from 'react-router-dom';
 import { ThemeContext } from '@grafana/data';
@@ -29,12 +29,14 @@ import { ExtensionsPage } from './pages/ExtensionsPage';
  * The sandbox host: sets the @grafana/runtime services the way public/app/app.ts does at start-up, then renders a
  * router over locationService's history (public/app/AppWrapper.tsx) with the theme from the boot data.
  */
+// Which React the line's host runs, for the e2e smoke to check that a plugin really ran on it.
+document.documentElement.dataset.reactVersion = reactVersion;
 setBackendSrv(new SandboxBackendSrv() as unknown as BackendSrv);
 setDataSourceSrv(new SandboxDataSourceSrv());
 const templateSrv = getTemplateSrvInstance();
 templateSrv.setFromUrl(new URLSearchParams(window.location.search));
 setTemplateSrv(templateSrv);
-// @grafana/runtime 12.0.2 as published does not export setPluginPage, so plugins get its PluginPage pass-through.
+// Plugins get @grafana/runtime's PluginPage pass-through: the sandbox draws no Grafana page chrome around them.
 // The extension hooks as public/app/app.ts sets them, then the apps that declare extensions are loaded.
 setPluginLinksHook(usePluginLinks);
 setPluginComponentHook(usePluginComponent);

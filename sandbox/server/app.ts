@@ -10,7 +10,7 @@ import {
   type OrgRole,
   type ProxyUser,
 } from './dsProxy';
-import { loadPlugins, type LoadedPlugin } from './plugins';
+import { CORE_PROMETHEUS_LOGO, loadPlugins, type LoadedPlugin } from './plugins';
 import type { Provisioning, StoredAppSettings, StoredDataSource } from './provisioning';
 import { repoRoot } from './paths';
 import { declarePluginRoles, type Edition } from './rbac';
@@ -80,11 +80,12 @@ const INTER_WEIGHTS: Record<string, number> = { Light: 300, Regular: 400, Medium
 
 /**
  * Grafana's own public/ assets that @grafana/ui requests: icons (Grafana copies @iconscout/unicons' line and solid
- * SVGs into public/img/icons/unicons and /solid) and the web fonts of GlobalStyles: Inter (public/fonts/inter) and
+ * SVGs into public/img/icons/unicons and /solid; @grafana/ui 12.4 and later ask under public/build/img/icons, its
+ * Icon/utils getIconRoot), the core Prometheus datasource's logo (here a unicons stand-in) and the web fonts of GlobalStyles: Inter (public/fonts/inter) and
  * Roboto Mono (public/fonts/roboto/<Google's file name>), here from @fontsource.
  */
 function grafanaAsset(pathname: string): string | undefined {
-  const icon = /^\/public\/img\/icons\/(unicons|solid)\/([\w-]+)\.svg$/.exec(pathname);
+  const icon = /^\/public\/(?:build\/)?img\/icons\/(unicons|solid)\/([\w-]+)\.svg$/.exec(pathname);
   if (icon) {
     return path.join(
       repoRoot,
@@ -92,6 +93,9 @@ function grafanaAsset(pathname: string): string | undefined {
       icon[1] === 'unicons' ? 'line' : 'solid',
       `${icon[2]}.svg`
     );
+  }
+  if (pathname === `/${CORE_PROMETHEUS_LOGO}`) {
+    return path.join(repoRoot, 'node_modules/@iconscout/unicons/svg/line/fire.svg');
   }
   const font = /^\/public\/fonts\/inter\/Inter-(\w+)\.woff2$/.exec(pathname);
   if (font && INTER_WEIGHTS[font[1]]) {

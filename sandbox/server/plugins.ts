@@ -37,6 +37,9 @@ export interface LoadedPlugin {
 }
 
 // Grafana allow-lists the Prometheus API's POST endpoints for Viewers; writes elsewhere are rejected by ds_proxy.go.
+/** Where Grafana serves its core Prometheus datasource's logo (public/app/plugins/datasource/prometheus). */
+export const CORE_PROMETHEUS_LOGO = 'public/app/plugins/datasource/prometheus/img/prometheus_logo.svg';
+
 const PROMETHEUS_ROUTES: PluginRoute[] = [
   'api/v1/query',
   'api/v1/query_range',
@@ -50,7 +53,7 @@ const PROMETHEUS: LoadedPlugin = {
     id: 'prometheus',
     type: 'datasource',
     name: 'Prometheus',
-    info: { version: '', logos: { small: 'public/app/plugins/datasource/prometheus/img/prometheus_logo.svg' } },
+    info: { version: '', logos: { small: CORE_PROMETHEUS_LOGO } },
     routes: PROMETHEUS_ROUTES,
     metrics: true,
     annotations: true,

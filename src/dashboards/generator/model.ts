@@ -2,7 +2,6 @@
  * Builders for Grafana dashboard JSON (schema of @grafana/schema's Dashboard, the version this project pins), kept to
  * core panels. Every datasource reference is a dashboard variable, so imported dashboards follow the user's choice.
  */
-import { defaultDashboard } from '@grafana/schema';
 
 import appPlugin from '../../plugin.json';
 import datasourcePlugin from '../../datasource/plugin.json';
@@ -12,8 +11,11 @@ export const APP_ID = appPlugin.id;
 export const CLUSTER_DATASOURCE_TYPE = datasourcePlugin.id;
 export const PROMETHEUS = { type: 'prometheus', uid: '${datasource}' };
 export const CLUSTER = { type: CLUSTER_DATASOURCE_TYPE, uid: '${cluster}' };
-/** The dashboard schemaVersion of the @grafana/schema this project pins (Grafana 12.0); 11.6 through 13 load it. */
-export const SCHEMA_VERSION = defaultDashboard.schemaVersion;
+/**
+ * The dashboard schemaVersion of Grafana 11.6, the oldest line the plugin supports (its @grafana/schema's
+ * defaultDashboard): newer Grafanas migrate a dashboard forward on load, none migrates one back.
+ */
+export const SCHEMA_VERSION = 41;
 
 export type Json = Record<string, unknown>;
 
