@@ -162,7 +162,8 @@ export class Environment {
     // Requests in flight, watches left out: a page that watches is never idle on the network.
     const inFlight = new Set<object>();
     let lastActivity = Date.now();
-    const isWatchUrl = (url: string) => /[?&]watch=1/.test(url);
+    // A followed pod log (the Logs tab) is held open like a watch.
+    const isWatchUrl = (url: string) => /[?&](watch=1|follow=true)/.test(url);
     context.on('request', (request) => {
       if (!isWatchUrl(request.url())) {
         inFlight.add(request);
