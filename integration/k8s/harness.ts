@@ -183,7 +183,9 @@ export interface ProxyOptions {
   /** Grafana role of the signed-in user (the sandbox reads it from a cookie). Default Viewer. */
   role?: OrgRole;
   /** Overrides of the provisioned datasource's environment (cluster URL, token, CA). */
-  env?: Partial<Record<'KUBEATLAS_CLUSTER_URL' | 'KUBEATLAS_TOKEN' | 'KUBEATLAS_CA_CERT', string>>;
+  env?: Partial<Record<'KUBEATLAS_CLUSTER_URL' | 'KUBEATLAS_TOKEN' | 'KUBEATLAS_CA_CERT' | 'KUBEATLAS_PROMETHEUS_URL', string>>;
+  /** The cluster datasource's jsonData.timeout (seconds): how long Grafana's proxy waits for response headers. */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -207,6 +209,9 @@ export async function throughProxy(cluster: Cluster, options: ProxyOptions = {})
     KUBEATLAS_CA_CERT: cluster.caCert,
     ...options.env,
   });
+  if (options.timeoutSeconds !== undefined) {
+    provisioning.datasources.find((ds) => ds.uid === DATASOURCE_UID)!.jsonData.timeout = options.timeoutSeconds;
+  }
   const server: http.Server = createSandboxServer({
     distDir: dist,
     hostBundleFile: path.join(dist, 'unused-host-bundle.js'),

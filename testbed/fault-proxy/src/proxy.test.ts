@@ -262,7 +262,7 @@ describe('admin endpoint', () => {
     });
     const wrong = await admin('/__faults', { method: 'PUT', body: [{ type: 'error', status: 418 }] });
     expect(wrong.status).toBe(400);
-    expect(wrong.json?.message).toBe('fault-proxy: rule 0: status must be 500, 502, 503, 504 or 429');
+    expect(wrong.json?.message).toBe('fault-proxy: rule 0: status must be 500, 502, 503, 504, 410 or 429');
     const typo = await admin('/__faults', { method: 'PUT', body: [{ type: 'error', retry_after: 3 }] });
     expect(typo.json?.message).toContain('unknown field retry_after');
     expect((await admin('/__faults', { method: 'DELETE' })).json).toEqual({ rules: [] });

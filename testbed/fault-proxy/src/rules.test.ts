@@ -30,8 +30,8 @@ describe('the watch faults only the proxy plays', () => {
       type: 'watch-error',
       status: 503,
     });
-    expect(() => validateFault({ type: 'watch-error', status: 410 }, 'rule 0', PROXY_FAULT_TYPES)).toThrow(
-      'rule 0: status must be 500, 502, 503, 504 or 429'
+    expect(() => validateFault({ type: 'watch-error', status: 418 }, 'rule 0', PROXY_FAULT_TYPES)).toThrow(
+      'rule 0: status must be 500, 502, 503, 504, 410 or 429'
     );
     expect(() => parseFaultFlag('stall')).toThrow('--fault stall: fault type must be one of latency, error');
     expect(() => validateFault({ type: 'watch-error' }, 'rule 0')).toThrow('rule 0: fault type must be one of');
@@ -40,7 +40,7 @@ describe('the watch faults only the proxy plays', () => {
 
 describe('validateFault', () => {
   it.each([
-    [{ type: 'error', status: 404 }, 'status must be 500, 502, 503, 504 or 429'],
+    [{ type: 'error', status: 404 }, 'status must be 500, 502, 503, 504, 410 or 429'],
     [{ type: 'reset', rate: 2 }, 'rate must be between 0 and 1'],
     [{ type: 'reset', count: 0 }, 'count must be a whole number above 0'],
     [{ type: 'reset', count: 1.5 }, 'count must be a whole number above 0'],

@@ -20,7 +20,7 @@ export const FAULT_TYPES = [
 export const PROXY_FAULT_TYPES = [...FAULT_TYPES, 'stall', 'watch-error'] as const;
 export type FaultType = (typeof PROXY_FAULT_TYPES)[number];
 
-export const ERROR_STATUSES = [500, 502, 503, 504, 429];
+export const ERROR_STATUSES = [500, 502, 503, 504, 410, 429];
 
 export interface FaultRule {
   type: FaultType;
@@ -34,7 +34,7 @@ export interface FaultRule {
   rate?: number;
   /** The rule hits this many requests, then expires; default no limit. */
   count?: number;
-  /** `error`: the HTTP status (500, 502, 503, 504 or 429); `watch-error`: the code of the ERROR event's Status. */
+  /** `error`: the HTTP status (500, 502, 503, 504, 410 or 429); `watch-error`: the code of the ERROR event's Status. */
   status?: number;
   /** `error` with 429: the Retry-After seconds. */
   retryAfter?: number;
@@ -86,7 +86,7 @@ export function validateFault(rule: unknown, source: string, types: readonly str
     throw new Error(`${source}: count must be a whole number above 0 (leave it out for no limit)`);
   }
   if ((valid.type === 'error' || valid.type === 'watch-error') && !ERROR_STATUSES.includes(valid.status ?? 500)) {
-    throw new Error(`${source}: status must be 500, 502, 503, 504 or 429`);
+    throw new Error(`${source}: status must be 500, 502, 503, 504, 410 or 429`);
   }
   return valid;
 }

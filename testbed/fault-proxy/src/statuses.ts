@@ -83,6 +83,9 @@ export function faultStatus(rule: FaultRule, userName: string, attrs: RequestAtt
           return tooManyRequestsStatus(rule.retryAfter ?? 1);
         case 503:
           return unavailableStatus();
+        case 410:
+          // What kube-apiserver answers a watch or a continue token older than etcd's compacted history.
+          return { code: 410, reason: 'Expired', message: 'too old resource version: injected fault', details: {} };
         case 504:
           // What the apiserver's request-timeout filter answers.
           return {
