@@ -333,6 +333,12 @@ test(
       ['Deployment/hostile/hostile-web', 'containers', [IMAGE]],
       ['Deployment/hostile/hostile-web', 'events', ['<a id="pwn-event-history"']],
       ['Deployment/hostile/hostile-web', 'yaml', ['javascript:window.__pwned', 'pwn-env-value', 'pwn-args']],
+      // scenarios/hostile/pod-logs/hostile.cri: markup, ANSI escapes (an OSC 8 javascript: link), control characters.
+      [
+        'Deployment/hostile/hostile-web',
+        'logs',
+        ['<img id="pwn-log"', 'ERROR ansi-colours', 'nul␀ bell␇', 'osc8-link'],
+      ],
       ['Deployment/hostile/hostile-pull', 'containers', ['pwn-pull-image']],
       ['Deployment/hostile/hostile-big', '', ['W'.repeat(200)]],
       ['Deployment/hostile/hostile-big', 'containers', ['W'.repeat(200)]],

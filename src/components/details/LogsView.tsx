@@ -1,7 +1,19 @@
 import React, { useCallback, useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, SelectableValue } from '@grafana/data';
-import { Alert, Button, Checkbox, InlineSwitch, Input, LinkButton, Select, Stack, useStyles2 } from '@grafana/ui';
+import { GrafanaTheme2 } from '@grafana/data';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Combobox,
+  ComboboxOption,
+  InlineField,
+  InlineSwitch,
+  Input,
+  LinkButton,
+  Stack,
+  useStyles2,
+} from '@grafana/ui';
 import { logqlSelector, MAX_LINES, matchRanges, type LogLine } from '../../k8s/logLines';
 import type { AnyModel, PodModel } from '../../model/types';
 import type { ClusterDatasource } from '../../pages/state/clusters';
@@ -22,8 +34,9 @@ interface Props {
 
 const DEFAULT_TAIL = 1000;
 const TAILS = [100, 1000, 10_000, MAX_LINES].map((n) => ({ label: `last ${n.toLocaleString()}`, value: String(n) }));
-const SINCE: Array<SelectableValue<string>> = [
-  { label: 'any time', value: '' },
+const ANY_TIME = 'any';
+const SINCE: Array<ComboboxOption<string>> = [
+  { label: 'any time', value: ANY_TIME },
   ...[
     ['5 min', 300],
     ['1 h', 3600],
@@ -81,26 +94,26 @@ export function LogsView({ url, cluster, model, pods }: Props) {
   return (
     <div className={styles.view} data-testid="logs-view">
       <Stack gap={1} wrap="wrap" alignItems="center">
-        <Select
-          aria-label="Container"
+        <Choice
+          label="Container"
           width={24}
-          value={container}
+          value={container ?? ''}
           options={names.map((n) => ({ label: n.init ? `${n.name} (init)` : n.name, value: n.name }))}
-          onChange={(v) => set(URL_KEYS.logContainer, v.value)}
+          onChange={(value) => set(URL_KEYS.logContainer, value)}
         />
-        <Select
-          aria-label="Tail lines"
+        <Choice
+          label="Tail"
           width={18}
           value={String(tail)}
           options={TAILS}
-          onChange={(v) => set(URL_KEYS.logTail, v.value === String(DEFAULT_TAIL) ? undefined : v.value)}
+          onChange={(value) => set(URL_KEYS.logTail, value === String(DEFAULT_TAIL) ? undefined : value)}
         />
-        <Select
-          aria-label="Since"
+        <Choice
+          label="Since"
           width={16}
-          value={since ? String(since) : ''}
+          value={since ? String(since) : ANY_TIME}
           options={SINCE}
-          onChange={(v) => set(URL_KEYS.logSince, v.value || undefined)}
+          onChange={(value) => set(URL_KEYS.logSince, value === ANY_TIME ? undefined : value)}
         />
         {(
           [
@@ -190,6 +203,28 @@ export function LogsView({ url, cluster, model, pods }: Props) {
         )}
       />
     </div>
+  );
+}
+
+/** A labelled Combobox (@grafana/ui 12.0's drops aria-label: the label reaches its input through htmlFor → id). */
+function Choice(props: {
+  label: string;
+  width: number;
+  value: string;
+  options: Array<ComboboxOption<string>>;
+  onChange: (value: string) => void;
+}) {
+  const id = `kubeatlas-log-${props.label.toLowerCase()}`;
+  return (
+    <InlineField label={props.label} htmlFor={id} shrink>
+      <Combobox
+        id={id}
+        width={props.width}
+        value={props.value}
+        options={props.options}
+        onChange={(option: ComboboxOption<string>) => props.onChange(option.value)}
+      />
+    </InlineField>
   );
 }
 
