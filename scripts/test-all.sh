@@ -25,6 +25,23 @@ testbed_binaries() {
   cat "$build_log"
   return "$status"
 }
+# Each Grafana line the sandbox hosts (sandbox/hosts/grafana-<line>: its @grafana/*, React, rxjs) installs beside the
+# rest; the e2e steps wait for it.
+hosts_log=$(mktemp)
+(
+  for line in 11.6 12.4 13.2; do
+    dir=sandbox/hosts/grafana-$line
+    [ -d "$dir/node_modules" ] || (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts) &
+  done
+  wait
+) >"$hosts_log" 2>&1 &
+hosts_pid=$!
+grafana_hosts() {
+  local status=0
+  wait "$hosts_pid" || status=$?
+  tail -n 5 "$hosts_log"
+  return "$status"
+}
 # --ignore-scripts: the native tools (swc, esbuild) come as prebuilt optional packages; the only install script that
 # would do work is ttf2woff2's (an icon-font converter under @grafana/ui) compiling C++ for minutes, unused here.
 [ -d node_modules ] || step "npm packages" npm ci --no-audit --no-fund --ignore-scripts
@@ -36,7 +53,13 @@ step "README's Connect a cluster, verbatim, on the testbed" npx tsx scripts/conn
 step "metrics stand-in on the testbed, scraped by real Prometheus" npx tsx exporters/test/prometheus-check.ts
 step "deploy/grafana-ha: kustomize builds, server-side dry run on the testbed" npx tsx scripts/grafana-ha-check.ts
 step "build" npm run --silent build
-step "browser e2e: built plugin in the Grafana sandbox, headless Chromium, testbed stack" npm run --silent e2e
+step "Grafana hosts for the sandbox: 11.6.16, 12.4.10 (React 18), 13.2.3 (React 19)" grafana_hosts
+step "browser e2e on Grafana 13.2 (React 19), in full: built plugin in the sandbox, headless Chromium, testbed stack" \
+  npm run --silent e2e -- --grafana 13.2
+for line in 11.6 12.4; do
+  step "browser e2e smoke on Grafana $line: every page, the drawer, Save & test, a query, the extensions" \
+    npm run --silent e2e -- --grafana "$line" e2e/smoke.e2e.ts
+done
 step "dashboards against real Prometheus (testbed + metrics stand-in + node-exporter)" npx jest --testMatch '<rootDir>/src/dashboards/*.prometheus.ts'
 step "package" npm run --silent package
 step "validate (schema, levitate, zip layout, plugincheck2)" npm run --silent validate

@@ -1,5 +1,6 @@
 // `npm run validate`: the plugin as Grafana's catalog would judge it. Run after `npm run build` and `npm run package`.
-//   1. both plugin.json files (src/ and dist/) against Grafana's official schema and KubeAtlas's own rules;
+//   1. both plugin.json files (src/ and dist/) against Grafana's official schema and KubeAtlas's own rules, and the
+//      modules the built entries ask Grafana for against the versions grafanaDependency admits;
 //   2. @grafana/levitate: API compatibility with the newest Grafana 11.6.x and 13.x packages;
 //   3. the package zip's layout;
 //   4. Grafana's catalog validator (plugincheck2), where Go can build it.
@@ -17,6 +18,7 @@ import {
 import { compileSchema, checkPluginTree } from './lib/plugin-json';
 import { packageFileName } from './lib/plugin-meta';
 import { runPlugincheck } from './lib/plugincheck';
+import { checkSharedModules } from './lib/shared-modules';
 import { checkZipLayout, readZip } from './lib/zip-layout';
 
 const root = path.resolve(__dirname, '..');
@@ -48,6 +50,12 @@ async function main() {
   report(
     'dist/ plugin.json files',
     checkPluginTree({ dir: path.join(root, 'dist'), validate, expectedVersion: version })
+  );
+  const grafanaDependency: string = JSON.parse(fs.readFileSync(path.join(root, 'src/plugin.json'), 'utf8')).dependencies
+    .grafanaDependency;
+  report(
+    `dist/ asks Grafana ${grafanaDependency} only for modules it shares`,
+    checkSharedModules(path.join(root, 'dist'), grafanaDependency)
   );
 
   console.log('2. API compatibility (@grafana/levitate)');

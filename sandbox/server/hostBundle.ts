@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { externals } from '../../.config/bundler/externals';
+import { sharedBy } from '../../scripts/lib/shared-modules';
 import type { GrafanaHost } from './grafanaLines';
 import { repoRoot } from './paths';
 
@@ -41,6 +42,10 @@ export function sharedDependencyNames(host: GrafanaHost): SharedDependencyList {
   const provided: string[] = [];
   const missing: string[] = [];
   for (const name of names) {
+    if (!sharedBy(host.version, name)) {
+      missing.push(name);
+      continue;
+    }
     try {
       requireFromHost.resolve(name);
       provided.push(name);
