@@ -5,17 +5,12 @@
  * measures each page's first load and the app map's / nodes page's scroll frame times.
  * Usage: npx tsx --tsconfig sandbox/tsconfig.json scripts/bench-pages.ts [S|M|L|XL]
  */
-import { chromium, type Page } from 'playwright-core';
-import { provisioningEnv, startSandbox } from '../sandbox/server/sandbox';
-import { startStack } from '../testbed/src/stack';
+import type { Page } from 'playwright-core';
 import type { ScaleName } from '../testbed/src/scenario';
+import { percentile, withBenchPage } from './lib/bench';
 
 const scale = (process.argv[2] ?? 'L').toUpperCase() as ScaleName;
 const APP = '/a/kubeatlas-kubernetes-app';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
 
 /** Scrolls a list element by 40% of its height per frame to the end; returns each frame's duration in ms. */
 async function scrollFrames(page: Page, testId: string): Promise<{ frames: number[]; maxRendered: number }> {
@@ -38,18 +33,7 @@ async function scrollFrames(page: Page, testId: string): Promise<{ frames: numbe
 }
 
 async function main(): Promise<void> {
-  const started = Date.now();
-  const stack = await startStack({ scrapeIntervalSeconds: 15, scale });
-  const sandbox = await startSandbox({ env: { ...process.env, ...provisioningEnv(stack) } });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
-  console.log(`scale ${scale}: stack and sandbox up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  try {
-    const context = await browser.newContext({ baseURL: sandbox.url, viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
+  await withBenchPage(scale, async (page) => {
     for (const [route, ready] of [
       ['overview', 'problems-list'],
       ['applications', 'appmap'],
@@ -69,16 +53,13 @@ async function main(): Promise<void> {
         );
       }
     }
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize);
+    const heap = await page.evaluate(
+      () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize
+    );
     if (heap) {
       console.log(`browser JS heap after the three pages: ${(heap / 1024 / 1024).toFixed(0)} MiB`);
     }
-    await context.close();
-  } finally {
-    await browser.close();
-    await sandbox.stop();
-    await stack.stop();
-  }
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,10 +1,11 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import { dateTimeFormat, GrafanaTheme2, SelectableValue } from '@grafana/data';
-import { Button, Combobox, ComboboxOption, InlineField, MultiSelect, Tooltip, useStyles2 } from '@grafana/ui';
+import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
+import { Button, Combobox, ComboboxOption, InlineField, Tooltip, useStyles2 } from '@grafana/ui';
 import type { LiveStatus } from '../pages/state/liveCluster';
 import { ClusterDatasource } from '../pages/state/clusters';
 import { URL_KEYS, UrlState } from '../pages/state/urlState';
+import { UrlMultiSelect } from './UrlFilters';
 
 const CLUSTER_PICKER_ID = 'kubeatlas-cluster-picker';
 
@@ -60,18 +61,15 @@ export function ClusterToolbar({
         />
       </InlineField>
       {namespaceOptions && (
-        <InlineField label="Namespaces" shrink>
-          <MultiSelect
-            aria-label="Namespaces"
-            width={40}
-            placeholder="All namespaces"
-            options={nsOptions}
-            value={selectedNamespaces}
-            onChange={(values: Array<SelectableValue<string>>) =>
-              url.update({ [URL_KEYS.namespace]: values.map((v) => v.value!).filter(Boolean) })
-            }
-          />
-        </InlineField>
+        <UrlMultiSelect
+          url={url}
+          urlKey={URL_KEYS.namespace}
+          label="Namespaces"
+          width={40}
+          placeholder="All namespaces"
+          options={nsOptions}
+          value={selectedNamespaces}
+        />
       )}
       {children}
       <div className={styles.refresh}>

@@ -1,7 +1,6 @@
 import React, { useMemo } from 'react';
-import { SelectableValue } from '@grafana/data';
-import { InlineField, InlineSwitch, Input, MultiSelect } from '@grafana/ui';
 import { AppMapRowView, appMapRows, estimateRowHeight, rowKey } from '../components/appmap/AppMapRows';
+import { KindSelect, ProblemsOnlySwitch, UrlTextInput } from '../components/UrlFilters';
 import { VirtualList } from '../components/VirtualList';
 import { FigureId } from '../prometheus/promql';
 import { APP_KINDS, AppKind, selectAppMap } from '../selectors/appMap';
@@ -12,39 +11,20 @@ import { ClusterPage, ClusterView } from './ClusterPage';
 import { URL_KEYS, UrlState } from './state/urlState';
 
 const FIGURES: FigureId[] = ['podCpuUsage', 'podMemoryUsage'];
-const KIND_OPTIONS = APP_KINDS.map((k) => ({ label: k, value: k }));
 
 function AppFilters({ url }: { url: UrlState }) {
   return (
     <>
-      <InlineField label="Search" shrink>
-        <Input
-          aria-label="Search workloads"
-          width={30}
-          placeholder="name or label=value"
-          value={url.get(URL_KEYS.text) ?? ''}
-          onChange={(e) => url.update({ [URL_KEYS.text]: e.currentTarget.value })}
-        />
-      </InlineField>
-      <InlineField label="Kind" shrink>
-        <MultiSelect
-          aria-label="Kind"
-          width={30}
-          placeholder="All kinds"
-          options={KIND_OPTIONS}
-          value={url.getAll(URL_KEYS.kind)}
-          onChange={(values: Array<SelectableValue<string>>) =>
-            url.update({ [URL_KEYS.kind]: values.map((v) => v.value!).filter(Boolean) })
-          }
-        />
-      </InlineField>
-      <InlineField label="Problems only" shrink>
-        <InlineSwitch
-          aria-label="Problems only"
-          value={url.get(URL_KEYS.problemsOnly) === '1'}
-          onChange={(e) => url.update({ [URL_KEYS.problemsOnly]: e.currentTarget.checked ? '1' : undefined })}
-        />
-      </InlineField>
+      <UrlTextInput
+        url={url}
+        urlKey={URL_KEYS.text}
+        label="Search"
+        ariaLabel="Search workloads"
+        width={30}
+        placeholder="name or label=value"
+      />
+      <KindSelect url={url} kinds={APP_KINDS} />
+      <ProblemsOnlySwitch url={url} />
     </>
   );
 }
