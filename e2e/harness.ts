@@ -20,7 +20,8 @@
  * - The test fails on any console error, uncaught exception or failed request not listed in expectHttpErrors.
  * - `responses` holds every response the browser received in this test (url, status, body text) for scans;
  *   `request` is the context's API client (shares the role cookie); `sandbox.url`; `stack.apiUrl/token/caPem`.
- * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid;
+ * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid; it is
+ *   deleted when the test ends;
  *   `clusterDatasource()` gives settings that reach the testbed, to derive variants (wrong token, bad URL) from.
  * Headless Debian Chromium (/usr/bin/chromium) through playwright-core: no browser download.
  */
@@ -149,6 +150,16 @@ export class Environment {
     };
   }
 
+  private async asAdmin<T>(sandbox: RunningSandbox, work: (admin: APIRequestContext) => Promise<T>): Promise<T> {
+    const admin = await this.browser!.newContext({ baseURL: sandbox.url });
+    try {
+      await admin.request.get('/?role=Admin');
+      return await work(admin.request);
+    } finally {
+      await admin.close();
+    }
+  }
+
   async run(registered: RegisteredTest): Promise<void> {
     const sandbox = await this.ensureSandbox(registered.options.cluster === true);
     const context = await this.browser!.newContext({ baseURL: sandbox.url, viewport: { width: 1400, height: 900 } });
@@ -159,6 +170,7 @@ export class Environment {
     const isExpected = (url: string, status: number) =>
       expected.some(([pattern, code]) => code === status && pattern.test(url));
     const pending: Array<Promise<void>> = [];
+    const created: string[] = [];
     // Requests in flight, watches left out: a page that watches is never idle on the network.
     const inFlight = new Set<object>();
     let lastActivity = Date.now();
@@ -234,20 +246,16 @@ export class Environment {
         await page.goto(url.toString());
         return page;
       },
-      createDatasource: async (settings) => {
-        const admin = await this.browser!.newContext({ baseURL: sandbox.url });
-        try {
-          await admin.request.get('/?role=Admin');
-          const response = await admin.request.post('/api/datasources', { data: settings });
+      createDatasource: (settings) =>
+        this.asAdmin(sandbox, async (admin) => {
+          const response = await admin.post('/api/datasources', { data: settings });
           const body = (await response.json()) as { datasource?: { uid: string }; message?: string };
           if (!response.ok() || !body.datasource) {
             throw new Error(`POST /api/datasources → ${response.status()} ${body.message ?? ''}`);
           }
+          created.push(body.datasource.uid);
           return body.datasource.uid;
-        } finally {
-          await admin.close();
-        }
-      },
+        }),
       clusterDatasource: () => this.clusterDatasource(),
       settle,
     };
@@ -270,6 +278,12 @@ export class Environment {
       }
     }
     await context.close();
+    // A test's datasources go with it: the next test's pages would otherwise pick them as the cluster to show.
+    await this.asAdmin(sandbox, async (admin) => {
+      for (const uid of created) {
+        await admin.delete(`/api/datasources/uid/${uid}`);
+      }
+    });
     if (failure) {
       throw failure;
     }

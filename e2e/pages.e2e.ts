@@ -428,7 +428,7 @@ async function pollingCluster(context: {
   const settings = context.clusterDatasource();
   return context.createDatasource({
     ...settings,
-    // Each test adds its own: the sandbox keeps datasources for the whole run.
+    // Each test adds its own, deleted when the test ends.
     name: `E2E polling ${Date.now()}`,
     jsonData: { ...(settings.jsonData as object), watch: false },
   });
