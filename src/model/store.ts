@@ -41,9 +41,6 @@ export class ClusterStore {
   private relinkAll = false;
   private current?: ClusterSnapshot;
 
-  /** Objects changed since the store was created (for figures: events applied, not deduplicated). */
-  changes = 0;
-
   /** Replaces every object of a kind (a LIST or relist): objects not in `items` are gone. */
   replace(kind: KindName, items: readonly RawObject[], fetchedAt: number = Date.now()) {
     const next = new Map<string, AnyModel>();
@@ -88,7 +85,6 @@ export class ClusterStore {
     const state = this.states.get(kind);
     this.states.set(kind, { ...(state ?? { state: 'ok' }), state: 'ok', count: held.size, error: undefined });
     this.dirtyKinds.add(kind);
-    this.changes++;
     return true;
   }
 

@@ -44,8 +44,6 @@ export interface LiveStatus {
   listed: KindName[];
   downSince?: number;
   cause?: K8sError;
-  /** Changes applied since the first load. */
-  changes: number;
   /** When this status was taken (epoch ms): the age of the data is `at - downSince`. */
   at: number;
 }
@@ -140,7 +138,6 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
       listed: of('list'),
       downSince,
       cause: down.find((f) => f.cause)?.cause,
-      changes: store.changes,
       at: now(),
     };
   };
