@@ -2,7 +2,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { demoSnapshot } from '../../selectors/__fixtures__/cluster';
 import { problemUids, selectProblems } from '../../selectors/problems';
 import { EMPTY_FILTER, selectTopology } from '../../selectors/topology';
-import { elkGraph, NODE_HEIGHT, NODE_WIDTH, placedGraph } from './layout';
+import { elkGraph, NODE_HEIGHT, NODE_WIDTH, placeGroups } from './layout';
 
 // The same elk as the worker, run in-process (elk.bundled), on the graph the page sends.
 test('every node is placed inside its group box, without overlaps; groups do not overlap', async () => {
@@ -20,7 +20,7 @@ test('every node is placed inside its group box, without overlaps; groups do not
   expect(crossGroup.length).toBeGreaterThan(0);
   expect(inGroups + crossGroup.length).toBe(topology.edges.length);
 
-  const placed = placedGraph(await new ELK().layout(graph));
+  const placed = placeGroups(topology, await new ELK().layout(graph));
   expect(placed.positions.size).toBe(topology.nodes.length);
   expect(placed.groups.map((g) => g.name).sort()).toEqual([...topology.groups].sort());
   const boxes = topology.nodes.map((n) => ({ ...placed.positions.get(n.id)!, group: n.group }));

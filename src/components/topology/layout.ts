@@ -1,8 +1,8 @@
 /**
  * Lays the topology out off the main thread: elkjs's own Web Worker (elk-worker.min.js, copied into dist/ by
  * webpack.config.ts) loaded from the plugin's public path, which create-plugin sets at run time from the module's URL
- * (`public/plugins/<id>/` under Grafana). One elk call per graph: each group is a layered (left to right) box of its
- * own nodes and edges, the boxes packed by rectpacking. Edges between groups are drawn straight by the map.
+ * (`public/plugins/<id>/` under Grafana). One elk call per graph: each group with inner edges is a layered (left to
+ * right) box of its own nodes and edges; the boxes are packed in rows here. Edges between groups are drawn by the map.
  */
 import ElkConstructor, { type ELK, type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk-api';
 import type { Topology } from '../../selectors/topology';
@@ -12,6 +12,7 @@ declare const __webpack_public_path__: string | undefined;
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 44;
 const GROUP_LABEL = 26;
+const PADDING = { top: GROUP_LABEL + 8, side: 12 };
 
 export interface GroupBox {
   name: string;
@@ -38,18 +39,20 @@ const GROUP_OPTIONS = {
   'elk.layered.nodePlacement.strategy': 'SIMPLE',
   'elk.spacing.nodeNode': '12',
   'elk.layered.spacing.nodeNodeBetweenLayers': '48',
-  'elk.padding': `[top=${GROUP_LABEL + 8},left=12,bottom=12,right=12]`,
+  'elk.padding': `[top=${PADDING.top},left=${PADDING.side},bottom=${PADDING.side},right=${PADDING.side}]`,
 };
 
-/** The elk graph of a topology: pure, so it is tested without a worker. */
-export function elkGraph(topology: Topology): ElkNode {
-  const groups = new Map<string, ElkNode & { children: ElkNode[]; edges: ElkExtendedEdge[] }>();
+const GAP = 24;
+
+/** The nodes of each group and the edges inside it. */
+function groupsOf(topology: Topology) {
+  const groups = new Map<string, { ids: string[]; edges: ElkExtendedEdge[] }>();
   const groupOf = new Map<string, string>();
   for (const name of topology.groups) {
-    groups.set(name, { id: `group:${name}`, layoutOptions: GROUP_OPTIONS, children: [], edges: [] });
+    groups.set(name, { ids: [], edges: [] });
   }
   for (const node of topology.nodes) {
-    groups.get(node.group)!.children.push({ id: node.id, width: NODE_WIDTH, height: NODE_HEIGHT });
+    groups.get(node.group)!.ids.push(node.id);
     groupOf.set(node.id, node.group);
   }
   for (const edge of topology.edges) {
@@ -58,32 +61,73 @@ export function elkGraph(topology: Topology): ElkNode {
       groups.get(group!)!.edges.push({ id: edge.id, sources: [edge.source], targets: [edge.target] });
     }
   }
-  return {
-    id: 'root',
-    layoutOptions: { 'elk.algorithm': 'rectpacking', 'elk.spacing.nodeNode': '24' },
-    children: [...groups.values()],
-  };
+  return groups;
 }
 
-/** Absolute positions from elk's result (children are relative to their group). */
-export function placedGraph(result: ElkNode): PlacedGraph {
-  const positions = new Map<string, { x: number; y: number }>();
-  const groups: GroupBox[] = [];
-  for (const group of result.children ?? []) {
-    const gx = group.x ?? 0;
-    const gy = group.y ?? 0;
-    groups.push({
-      name: group.id.slice('group:'.length),
-      x: gx,
-      y: gy,
-      width: group.width ?? 0,
-      height: group.height ?? 0,
-    });
-    for (const child of group.children ?? []) {
-      positions.set(child.id, { x: gx + (child.x ?? 0), y: gy + (child.y ?? 0) });
+/**
+ * The elk graph of a topology: only the groups with edges inside, each a layered box. Groups without inner edges
+ * (a folded namespace, the Nodes) are grids placed by `placeGroups`: elk's cost is mostly per group, and a grid is
+ * what it would draw for them anyway. Pure, so it is tested without a worker.
+ */
+export function elkGraph(topology: Topology): ElkNode {
+  const children: ElkNode[] = [];
+  for (const [name, group] of groupsOf(topology)) {
+    if (group.edges.length > 0) {
+      children.push({
+        id: `group:${name}`,
+        layoutOptions: GROUP_OPTIONS,
+        children: group.ids.map((id) => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+        edges: group.edges,
+      });
     }
   }
-  return { width: result.width ?? 0, height: result.height ?? 0, groups, positions };
+  return { id: 'root', layoutOptions: { 'elk.algorithm': 'fixed' }, children };
+}
+
+/** Positions from elk's boxes and the grids, with every group box packed in rows (shelves) of about a square. */
+export function placeGroups(topology: Topology, result: ElkNode): PlacedGraph {
+  const laid = new Map((result.children ?? []).map((g) => [g.id.slice('group:'.length), g]));
+  const boxes: Array<{ name: string; width: number; height: number; nodes: Array<[string, number, number]> }> = [];
+  for (const [name, group] of groupsOf(topology)) {
+    const elk = laid.get(name);
+    if (elk) {
+      const nodes = (elk.children ?? []).map((c): [string, number, number] => [c.id, c.x ?? 0, c.y ?? 0]);
+      boxes.push({ name, width: elk.width ?? 0, height: elk.height ?? 0, nodes });
+      continue;
+    }
+    const columns = Math.max(1, Math.ceil(Math.sqrt(group.ids.length / 2)));
+    const rows = Math.ceil(group.ids.length / columns);
+    const nodes = group.ids.map((id, i): [string, number, number] => [
+      id,
+      PADDING.side + (i % columns) * (NODE_WIDTH + 12),
+      PADDING.top + Math.floor(i / columns) * (NODE_HEIGHT + 12),
+    ]);
+    const width = Math.max(NODE_WIDTH, columns * (NODE_WIDTH + 12) - 12) + 2 * PADDING.side;
+    boxes.push({ name, width, height: PADDING.top + rows * (NODE_HEIGHT + 12) - 12 + PADDING.side, nodes });
+  }
+  const area = boxes.reduce((sum, b) => sum + (b.width + GAP) * (b.height + GAP), 0);
+  const rowWidth = Math.max(Math.sqrt(area) * 1.6, ...boxes.map((b) => b.width));
+  const positions = new Map<string, { x: number; y: number }>();
+  const groups: GroupBox[] = [];
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  let width = 0;
+  for (const box of boxes) {
+    if (x > 0 && x + box.width > rowWidth) {
+      x = 0;
+      y += rowHeight + GAP;
+      rowHeight = 0;
+    }
+    groups.push({ name: box.name, x, y, width: box.width, height: box.height });
+    for (const [id, nx, ny] of box.nodes) {
+      positions.set(id, { x: x + nx, y: y + ny });
+    }
+    width = Math.max(width, x + box.width);
+    rowHeight = Math.max(rowHeight, box.height);
+    x += box.width + GAP;
+  }
+  return { width, height: y + rowHeight, groups, positions };
 }
 
 let engine: { elk: ELK; failed: Promise<never> } | undefined;
@@ -120,6 +164,7 @@ function layoutEngine() {
 /** Lays a topology out in the worker. */
 export async function layoutTopology(topology: Topology): Promise<PlacedGraph> {
   const { elk, failed } = layoutEngine();
-  const result = await Promise.race([elk.layout(elkGraph(topology)), failed]);
-  return placedGraph(result);
+  const graph = elkGraph(topology);
+  const result = graph.children!.length > 0 ? await Promise.race([elk.layout(graph), failed]) : graph;
+  return placeGroups(topology, result);
 }
