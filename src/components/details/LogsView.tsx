@@ -169,7 +169,8 @@ export function LogsView({ url, cluster, model, pods }: Props) {
       <div className={styles.muted} data-testid="logs-status">
         {streams.lines.length.toLocaleString()} lines
         {search && `, ${matches.toLocaleString()} matching "${search}"`}
-        {single ? '' : ` from ${read.length} pods, merged by time`}. At most {MAX_LINES.toLocaleString()} lines are kept
+        {single ? '' : ` from ${read.length} pod${read.length === 1 ? '' : 's'}, merged by time`}. At most{' '}
+        {MAX_LINES.toLocaleString()} lines are kept
         {streams.dropped > 0 && `: ${streams.dropped.toLocaleString()} older lines were dropped`}.
         {pods.length > read.length && ` Only the first ${read.length} of ${pods.length} pods are read.`}
         {follow && !single && followed < read.length && (
