@@ -5,28 +5,10 @@ import fc from 'fast-check';
 import type { RawObject } from '../k8s/client';
 import { ForbiddenError } from '../k8s/errors';
 import { ClusterStore } from './store';
-import { indexSnapshot, objectKey, type ModelLists } from './snapshot';
-import { normalizeAll } from './normalize';
+import { objectKey } from './snapshot';
 import * as raw from './testdata/cluster';
-import type { AnyModel, ClusterSnapshot, Edge, KindName } from './types';
-
-const FIXTURE: Array<[KindName, RawObject[]]> = [
-  ['Namespace', raw.rawNamespaces],
-  ['Node', raw.rawNodes],
-  ['Pod', raw.rawPods],
-  ['Service', raw.rawServices],
-  ['EndpointSlice', raw.rawEndpointSlices],
-  ['Ingress', raw.rawIngresses],
-  ['Deployment', raw.rawDeployments],
-  ['ReplicaSet', raw.rawReplicaSets],
-  ['StatefulSet', raw.rawStatefulSets],
-  ['DaemonSet', raw.rawDaemonSets],
-  ['Job', raw.rawJobs],
-  ['CronJob', raw.rawCronJobs],
-  ['HorizontalPodAutoscaler', raw.rawHpas],
-  ['PersistentVolumeClaim', raw.rawPvcs],
-  ['Event', raw.rawEvents],
-] as Array<[KindName, RawObject[]]>;
+import { FIXTURE, mutate, play, rebuilt, stepArb } from './testdata/storeSteps';
+import type { AnyModel, ClusterSnapshot, Edge } from './types';
 
 const edgeId = (e: Edge) =>
   `${e.relation} ${e.from} → ${e.to ?? `${objectKey(e.toRef.kind, e.toRef.namespace, e.toRef.name)}?`}#${e.port ?? ''}`;
@@ -56,81 +38,11 @@ function view(snapshot: ClusterSnapshot) {
   };
 }
 
-/** The reference: a snapshot built from scratch from the objects the store should hold. */
-function rebuilt(objects: Map<KindName, Map<string, RawObject>>): ClusterSnapshot {
-  const models: ModelLists = {};
-  objects.forEach(
-    (byUid, kind) =>
-      ((models as Record<string, AnyModel[]>)[kind] = normalizeAll(kind, [...byUid.values()]) as AnyModel[])
-  );
-  return indexSnapshot(models);
-}
-
-/** A change to a fixture object that moves edges: labels, node, owner, selector target, or a new resourceVersion. */
-function mutate(object: RawObject, variant: number, version: number): RawObject {
-  const copy = structuredClone(object) as RawObject & { spec?: Record<string, unknown> };
-  const metadata = copy.metadata as Record<string, unknown>;
-  metadata.resourceVersion = String(1000 + version);
-  switch (variant % 4) {
-    case 0:
-      metadata.labels = { ...((metadata.labels as object) ?? {}), app: variant % 8 === 0 ? 'web' : 'other' };
-      break;
-    case 1:
-      if (copy.kind === 'Pod' || copy.spec?.nodeName !== undefined) {
-        copy.spec = { ...copy.spec, nodeName: variant % 8 === 1 ? 'node-a' : 'node-gone' };
-      }
-      break;
-    case 2:
-      delete metadata.ownerReferences;
-      break;
-    default:
-      break;
-  }
-  return copy;
-}
-
-type Step = { op: 'add' | 'modify' | 'delete' | 'relist'; kind: number; item: number; variant: number };
-
-const stepArb: fc.Arbitrary<Step> = fc.record({
-  op: fc.constantFrom('add', 'modify', 'delete', 'relist'),
-  kind: fc.nat(FIXTURE.length - 1),
-  item: fc.nat(20),
-  variant: fc.nat(15),
-});
-
 describe('ClusterStore', () => {
   it('after any sequence of watch events and relists, equals a snapshot built from scratch of the same objects', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 40 }), fc.integer({ min: 1, max: 40 }), (steps, every) => {
-        const store = new ClusterStore();
-        const expected = new Map<KindName, Map<string, RawObject>>();
-        for (const [kind, items] of FIXTURE) {
-          store.replace(kind, items);
-          expected.set(kind, new Map(items.map((o) => [o.metadata!.uid!, o])));
-        }
-        store.snapshot();
-        steps.forEach((step, n) => {
-          const [kind, items] = FIXTURE[step.kind];
-          const held = expected.get(kind)!;
-          const source = items[step.item % items.length];
-          const uid = source.metadata!.uid!;
-          if (step.op === 'delete') {
-            store.apply(kind, 'DELETED', held.get(uid) ?? source);
-            held.delete(uid);
-          } else if (step.op === 'relist') {
-            const list = [...held.values()].filter((_, i) => i % 3 !== step.variant % 3);
-            store.replace(kind, list);
-            expected.set(kind, new Map(list.map((o) => [o.metadata!.uid!, o])));
-          } else {
-            const next = mutate(held.get(uid) ?? source, step.variant, n);
-            store.apply(kind, step.op === 'add' && !held.has(uid) ? 'ADDED' : 'MODIFIED', next);
-            held.set(uid, next);
-          }
-          // Snapshots are taken between some steps only, as the live session batches events.
-          if (n % every === 0) {
-            store.snapshot();
-          }
-        });
+        const { store, expected } = play(steps, every);
         expect(view(store.snapshot())).toEqual(view(rebuilt(expected)));
       }),
       { numRuns: 300 }

@@ -1,4 +1,4 @@
-import { ClusterSnapshot, Health } from '../model/types';
+import { ClusterSnapshot, Health, NamespaceIndex } from '../model/types';
 import { Problem, selectProblems } from './problems';
 
 export interface OverviewCounts {
@@ -11,36 +11,91 @@ export interface OverviewCounts {
 
 const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
 
+/** One namespace's share of the counts. */
+interface NamespaceCounts {
+  phases: Map<string, number>;
+  terminating: number;
+  pods: number;
+  workloads: number;
+  healthy: number;
+}
+
+/**
+ * Per namespace index: the live store keeps the index object of a namespace no change touched, so after a watch
+ * event only the changed namespaces are counted again, not every pod of the cluster.
+ */
+const namespaceCounts = new WeakMap<CountedKinds, NamespaceCounts>();
+
+type CountedKinds = Pick<NamespaceIndex, 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet'>;
+
+function countsOf(index: CountedKinds): NamespaceCounts {
+  const known = namespaceCounts.get(index);
+  if (known) {
+    return known;
+  }
+  const counts: NamespaceCounts = {
+    phases: new Map(),
+    terminating: 0,
+    pods: index.Pod.length,
+    workloads: 0,
+    healthy: 0,
+  };
+  for (const pod of index.Pod) {
+    if (pod.terminating) {
+      counts.terminating++;
+    } else {
+      const phase = pod.phase ?? 'Unknown';
+      counts.phases.set(phase, (counts.phases.get(phase) ?? 0) + 1);
+    }
+  }
+  for (const w of [...index.Deployment, ...index.StatefulSet, ...index.DaemonSet]) {
+    counts.workloads++;
+    counts.healthy += w.status.health === Health.Healthy ? 1 : 0;
+  }
+  namespaceCounts.set(index, counts);
+  return counts;
+}
+
 /**
  * The overview's headline counts. Workloads are Deployments, StatefulSets and DaemonSets (long-running). Pods and
  * workloads are counted in `namespaces` when given (nodes are cluster-wide).
  */
 export function selectOverviewCounts(snapshot: ClusterSnapshot, namespaces: string[] = []): OverviewCounts {
-  const inScope = (m: { namespace?: string }) => namespaces.length === 0 || namespaces.includes(m.namespace ?? '');
-  const pods = snapshot.byKind.Pod.filter(inScope);
   const phases = new Map<string, number>(PHASES.map((p) => [p, 0]));
-  let terminating = 0;
-  for (const pod of pods) {
-    if (pod.terminating) {
-      terminating++;
-      continue;
+  const total = { terminating: 0, pods: 0, workloads: 0, healthy: 0 };
+  const add = (counts: NamespaceCounts) => {
+    counts.phases.forEach((count, phase) => phases.set(phase, (phases.get(phase) ?? 0) + count));
+    total.terminating += counts.terminating;
+    total.pods += counts.pods;
+    total.workloads += counts.workloads;
+    total.healthy += counts.healthy;
+  };
+  for (const [namespace, index] of snapshot.byNamespace) {
+    if (namespaces.length === 0 || namespaces.includes(namespace)) {
+      add(countsOf(index));
     }
-    const phase = pod.phase ?? 'Unknown';
-    phases.set(phase, (phases.get(phase) ?? 0) + 1);
+  }
+  const { Pod, Deployment, StatefulSet, DaemonSet } = snapshot.byKind;
+  const workloads = Deployment.length + StatefulSet.length + DaemonSet.length;
+  if (namespaces.length === 0 && (total.pods < Pod.length || total.workloads < workloads)) {
+    // Objects without a namespace (hostile or broken input: the API always sets one) are in no namespace index.
+    const loose = <T extends { namespace?: string }>(list: T[]) => list.filter((m) => m.namespace === undefined);
+    add(
+      countsOf({
+        Pod: loose(Pod),
+        Deployment: loose(Deployment),
+        StatefulSet: loose(StatefulSet),
+        DaemonSet: loose(DaemonSet),
+      })
+    );
   }
   const podPhases = [...phases.entries()].map(([phase, count]) => ({ phase, count }));
-  podPhases.push({ phase: 'Terminating', count: terminating });
-
-  const workloads = [
-    ...snapshot.byKind.Deployment,
-    ...snapshot.byKind.StatefulSet,
-    ...snapshot.byKind.DaemonSet,
-  ].filter(inScope);
+  podPhases.push({ phase: 'Terminating', count: total.terminating });
   return {
     nodes: { ready: snapshot.byKind.Node.filter((n) => n.ready).length, total: snapshot.byKind.Node.length },
     podPhases: podPhases.filter((p) => p.count > 0 || PHASES.slice(0, 2).includes(p.phase)),
-    pods: pods.length,
-    workloads: { healthy: workloads.filter((w) => w.status.health === Health.Healthy).length, total: workloads.length },
+    pods: total.pods,
+    workloads: { healthy: total.healthy, total: total.workloads },
   };
 }
 
