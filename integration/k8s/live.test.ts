@@ -10,7 +10,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { HttpStream, StreamPart } from '../../src/k8s/watchStream';
 import { nodeWatchStream } from '../../src/k8s/nodeWatchStream';
 import { directRoutes } from '../../src/k8s/routes';
-import { UnauthorizedError } from '../../src/k8s/errors';
+import { UnauthorizedError, UnavailableError } from '../../src/k8s/errors';
 import { startLiveCluster, type LiveState } from '../../src/pages/state/liveCluster';
 import type { WatchSlot } from '../../src/pages/state/connectionBudget';
 import { direct, startGround, TESTBED_TIMEOUT_MS, type Ground } from './harness';
@@ -155,6 +155,72 @@ test('while the API server is unreachable: last good data, reconnecting, bounded
   } finally {
     s.loop.stop();
     kubectl(['delete', 'namespace', 'live-gap', '--wait=false', '--ignore-not-found']);
+  }
+});
+
+test('kube-apiserver restarting: the cause and the last good data while down, bounded requests, then live again', async () => {
+  const s = session();
+  try {
+    await waitUntil(() => s.last()?.live?.phase === 'live', 60_000, 'the session to go live');
+    const podsBefore = s.last()!.data!.snapshot.byKind.Pod.length;
+    const [watchesBefore, listsBefore] = [s.watches.length, s.requests.filter((r) => !/watch=1/.test(r.url)).length];
+    const [podPagesBefore, requestsBefore] = [s.lists('pods').length, s.requests.length];
+    let down = { seconds: 0, watches: 0, lists: 0 };
+    const stoppingAt = Date.now();
+    await ground.testbed.restartApiserver(async () => {
+      await waitUntil(() => s.last()?.live?.phase === 'reconnecting', 30_000, 'a reconnecting status');
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      const state = s.last()!;
+      console.log(`apiserver down: ${state.live!.cause?.name}: "${state.live!.cause?.message}"`);
+      // What StaleDataBanner shows: the age of the data and the cause, over the last good objects.
+      expect(state.data!.snapshot.byKind.Pod.length).toBe(podsBefore);
+      expect(state.live!.downSince).toBeGreaterThanOrEqual(stoppingAt);
+      expect(state.live!.cause).toBeInstanceOf(UnavailableError);
+      expect(state.live!.cause!.message).toMatch(/answered 502 to watch .*The API server is failing; check its health/);
+      down = {
+        seconds: (Date.now() - stoppingAt) / 1000,
+        watches: s.watches.length - watchesBefore,
+        lists: s.requests.filter((r) => !/watch=1/.test(r.url)).length - listsBefore,
+      };
+    });
+    console.log(
+      `${down.watches} watch requests and ${down.lists} LIST pages in ${down.seconds} s with the apiserver down`
+    );
+    // Backoff from 1 s, doubling, with jitter: a held watch tries about 4 times in 10 s, a poll cycle stops at its
+    // first failure; nothing is listed while the watches only retry.
+    expect(down.watches).toBeLessThan(30);
+    expect(down.lists).toBe(0);
+
+    const upAt = Date.now();
+    // A watch reopened while the new apiserver still loads its RBAC policies is refused (403): that kind is listed
+    // once, polled by a short watch, and then held again.
+    const pods = () => s.last()?.live?.phase === 'live' && s.last()!.live!.watched.includes('Pod');
+    await waitUntil(pods, 60_000, 'live again after the restart, pods watched');
+    const podPagesAfter = s.lists('pods').length - podPagesBefore;
+    console.log(
+      `live again ${Date.now() - upAt} ms after /readyz; watched ${s.last()!.live!.watched.join(', ')}; ` +
+        `${podPagesAfter} pod LIST pages since the restart`
+    );
+    expect(s.last()!.live!.watched).toHaveLength(3);
+    // A new apiserver fills its watch cache from etcd: the watches resume from their version, or relist on a 410
+    // or a 403. Either way at most one LIST of the pods, not a LIST every interval.
+    expect(podPagesAfter).toBeLessThanOrEqual(1);
+    const podPages = s.lists('pods').length;
+    // In a namespace that has its ServiceAccount: kube-controller-manager may not have reconnected yet.
+    kubectl(['-n', 'default', 'run', 'after-restart', '--image=registry.example/probe:1', '--restart=Never']);
+    await waitUntil(() => podNames(s.last(), 'default').includes('after-restart'), 30_000, 'a pod created after');
+    expect(s.lists('pods').length).toBe(podPages);
+    // Polled kinds whose short watch was refused or answered 410 meanwhile are listed again, once each.
+    const listedSince = new Map<string, number>();
+    for (const r of s.requests.slice(requestsBefore).filter((r) => !/watch=1/.test(r.url))) {
+      const path = r.url.split('?')[0];
+      listedSince.set(path, (listedSince.get(path) ?? 0) + 1);
+    }
+    console.log(`listed since the restart: ${[...listedSince].map(([p, n]) => `${p} ×${n}`).join(', ')}`);
+    expect(Math.max(0, ...listedSince.values())).toBeLessThanOrEqual(1);
+  } finally {
+    s.loop.stop();
+    kubectl(['-n', 'default', 'delete', 'pod', 'after-restart', '--wait=false', '--ignore-not-found']);
   }
 });
 

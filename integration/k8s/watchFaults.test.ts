@@ -8,8 +8,8 @@
  * the idle timeout passes; a revoked binding or token is the typed error when the stream next opens. Every fault's
  * requests are counted, by the fault proxy and by the watch's own transport.
  *
- * Not covered: kube-apiserver restarting. The testbed cannot restart one component (startTestbed starts and stops
- * all of them together), and a 5xx or dropped connection on reopen, which is what a client sees of a restart, is here.
+ * kube-apiserver restarting is in live.test.ts (testbed.restartApiserver()), where the whole live session runs
+ * through it; the single faults a client sees of one (a dropped connection, 5xx on reopen) are here.
  */
 import { ForbiddenError, TimeoutError, UnauthorizedError, UnavailableError, type K8sError } from '../../src/k8s/errors';
 import { listThenWatch, watchKind, type ListWatchNotice, type WatchOptions } from '../../src/k8s/watch';

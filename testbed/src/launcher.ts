@@ -67,6 +67,11 @@ export interface Testbed {
   podLogsFile(namespace?: string): string;
   /** Runs kubectl (the machine's) against the testbed as admin; returns stdout. */
   kubectl(args: string[], input?: string): string;
+  /**
+   * Stops kube-apiserver (SIGTERM, as a rolling restart does), runs `whileDown`, then starts it again on the same port
+   * with the same etcd and waits for /readyz. The other components reconnect by themselves.
+   */
+  restartApiserver(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -207,39 +212,43 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     });
     log(`etcd ready on 127.0.0.1:${etcdPort}`);
 
-    const apiserver = startComponent(
-      'kube-apiserver',
-      path.join(bin, 'kube-apiserver'),
-      [
-        `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-        '--bind-address=127.0.0.1',
-        // Without it the apiserver looks for a default route, which these machines may not have.
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--tls-cert-file=${pki.serverCertPath}`,
-        `--tls-private-key-file=${pki.serverKeyPath}`,
-        `--client-ca-file=${pki.caCertPath}`,
-        `--token-auth-file=${tokenFile}`,
-        '--authorization-mode=RBAC',
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        `--service-account-key-file=${pki.serviceAccountPubPath}`,
-        `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
-        '--service-cluster-ip-range=10.96.0.0/16',
-        `--etcd-compaction-interval=${options.compactionInterval ?? '5m'}`,
-        '--allow-privileged=true',
-        // Fake nodes have no resolvable hostname: reach their "kubelet" (kwok) at the InternalIP.
-        '--kubelet-preferred-address-types=InternalIP',
-        '--profiling=false',
-      ],
-      logDir
-    );
+    const startApiserver = () =>
+      startComponent(
+        'kube-apiserver',
+        path.join(bin, 'kube-apiserver'),
+        [
+          `--etcd-servers=http://127.0.0.1:${etcdPort}`,
+          '--bind-address=127.0.0.1',
+          // Without it the apiserver looks for a default route, which these machines may not have.
+          '--advertise-address=127.0.0.1',
+          `--secure-port=${apiPort}`,
+          `--tls-cert-file=${pki.serverCertPath}`,
+          `--tls-private-key-file=${pki.serverKeyPath}`,
+          `--client-ca-file=${pki.caCertPath}`,
+          `--token-auth-file=${tokenFile}`,
+          '--authorization-mode=RBAC',
+          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+          `--service-account-key-file=${pki.serviceAccountPubPath}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
+          '--service-cluster-ip-range=10.96.0.0/16',
+          `--etcd-compaction-interval=${options.compactionInterval ?? '5m'}`,
+          '--allow-privileged=true',
+          // Fake nodes have no resolvable hostname: reach their "kubelet" (kwok) at the InternalIP.
+          '--kubelet-preferred-address-types=InternalIP',
+          '--profiling=false',
+        ],
+        logDir
+      );
+    let apiserver = startApiserver();
     components.push(apiserver);
     api = new KubeApi(url, tokens.admin, pki.caCert);
     const admin = api;
-    await waitUntil('kube-apiserver /readyz', async () => (await admin.request('GET', '/readyz')).status === 200, {
-      timeoutMs: 60000,
-      watch: [etcd, apiserver],
-    });
+    const apiserverReady = () =>
+      waitUntil('kube-apiserver /readyz', async () => (await admin.request('GET', '/readyz')).status === 200, {
+        timeoutMs: 60000,
+        watch: [etcd, apiserver],
+      });
+    await apiserverReady();
     log(`kube-apiserver ready on ${url} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
     const controllerManager = startComponent(
@@ -351,6 +360,18 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
           input,
           stdio: ['pipe', 'pipe', 'pipe'],
         }).toString(),
+      restartApiserver: async (whileDown) => {
+        await stopComponents([apiserver]);
+        try {
+          await whileDown?.();
+        } finally {
+          // Started again even when whileDown fails, so that the tests after it find a cluster.
+          const previous = components.indexOf(apiserver);
+          apiserver = startApiserver();
+          components[previous] = apiserver;
+          await apiserverReady();
+        }
+      },
       stop,
     };
   } catch (error) {

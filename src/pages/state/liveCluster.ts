@@ -94,6 +94,11 @@ interface Feed {
   needsList: boolean;
   watch?: Subscription;
   slot?: WatchSlot;
+  /**
+   * Its held watch was refused (403). Maybe for good, maybe only while a restarted apiserver loads its RBAC policies:
+   * once listed again it is polled by a short watch once more, and listed for good only if that is refused too.
+   */
+  rewatch?: boolean;
   downSince?: number;
   cause?: K8sError;
 }
@@ -268,6 +273,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
           feed.slot?.release();
           feed.slot = undefined;
           feed.mode = 'list';
+          feed.rewatch = true;
         }
         scheduleFlush();
       },
@@ -358,6 +364,9 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
           ok = await list(kind);
           if (ok && feed.mode === 'watch' && !feed.watch) {
             watch(kind);
+          } else if (ok && feed.rewatch) {
+            feed.rewatch = false;
+            feed.mode = 'poll';
           }
         } else if (feed.mode === 'poll') {
           ok = await poll(kind);
