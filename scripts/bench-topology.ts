@@ -50,11 +50,10 @@ async function openView(page: Page, query: string) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const mapAt = performance.now();
-    const measure = (name: string) => performance.getEntriesByName(name).at(-1)?.duration ?? NaN;
     const status = document.querySelector('[data-testid="topology-status"]');
     return {
-      select: measure('kubeatlas-topology-select'),
-      layout: measure('kubeatlas-topology-layout'),
+      select: performance.getEntriesByName('kubeatlas-topology-select').at(-1)?.duration ?? NaN,
+      layout: performance.getEntriesByName('kubeatlas-topology-layout').at(-1)?.duration ?? NaN,
       renderToMap: mapAt - dataAt,
       nodes: document.querySelectorAll('[data-testid="topology-node"]').length,
       edges: document.querySelectorAll('[data-testid="topology-edge"]').length,
