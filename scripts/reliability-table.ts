@@ -7,15 +7,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface Line {
+/** One row of the fault matrix, as integration/k8s/faultMatrix.test.ts writes it. */
+export interface FaultLine {
   fault: string;
   message: string;
   dataKept: boolean;
   recovered: boolean;
   requests: number;
   budget: number;
+  /** From the fault cleared to the session healthy with the pod made meanwhile. */
   recoveryMs?: number;
-  verdict: string;
+  verdict: 'survived' | 'failed';
 }
 
 const file = path.resolve(__dirname, '../artifacts/fault-matrix.json');
@@ -23,7 +25,7 @@ if (!fs.existsSync(file)) {
   console.error(`${file} is missing: run npx jest integration/k8s/faultMatrix.test.ts first.`);
   process.exit(1);
 }
-const run = JSON.parse(fs.readFileSync(file, 'utf8')) as { at: string; faultMs: number; rows: Line[] };
+const run = JSON.parse(fs.readFileSync(file, 'utf8')) as { at: string; faultMs: number; rows: FaultLine[] };
 // Table cells: a pipe would end the cell, a line break the row.
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 const yes = (value: boolean) => (value ? 'yes' : '**no**');

@@ -32,6 +32,7 @@ import { loadFigures } from '../../src/prometheus/figures';
 import { startLiveCluster, type LiveState } from '../../src/pages/state/liveCluster';
 import type { FaultRule } from '../../testbed/fault-proxy/src/rules';
 import { loopbackPort, startComponent, stopComponents, waitUntil, type Component } from '../../testbed/src/processes';
+import type { FaultLine } from '../../scripts/reliability-table';
 import { startGround, TESTBED_TIMEOUT_MS, throughProxy, type Ground, type ProxyTransport } from './harness';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -163,7 +164,7 @@ async function startPrometheus() {
 let ground: Ground;
 let relay: Awaited<ReturnType<typeof startRelay>>;
 let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
-const lines: MatrixLine[] = [];
+const lines: FaultLine[] = [];
 
 beforeAll(async () => {
   ground = await startGround({ readOnly: true });
@@ -182,18 +183,6 @@ afterAll(async () => {
   await prometheus?.close();
   await ground?.stop();
 }, TESTBED_TIMEOUT_MS);
-
-export interface MatrixLine {
-  fault: string;
-  message: string;
-  dataKept: boolean;
-  recovered: boolean;
-  requests: number;
-  budget: number;
-  /** From the fault cleared to the session healthy with the pod made meanwhile. */
-  recoveryMs?: number;
-  verdict: 'survived' | 'failed';
-}
 
 interface Session {
   transport: ProxyTransport;
@@ -418,7 +407,7 @@ const ROWS: Row[] = [
 
 it.each(ROWS.map((row) => [row.fault, row] as const))('%s', async (_name, row) => {
   const s = await session(row.options);
-  const line: MatrixLine = {
+  const line: FaultLine = {
     fault: row.fault,
     message: '',
     dataKept: false,
