@@ -78,8 +78,11 @@ test(
     const query = await open(`/sandbox/query/${CLUSTER}`, { role: 'Viewer' });
     await query.getByRole('button', { name: 'Run query' }).click();
     await query.getByTestId('sandbox-frame').first().waitFor({ timeout: 30_000 });
-    const extensions = await open(`/sandbox/extensions?var-cluster=${CLUSTER}&namespace=shop`, { role: 'Viewer' });
-    await extensions.getByTestId('kubeatlas-status-card').first().waitFor();
+    // A loaded card (not its warning): @grafana/ui's links inside it need the line's router to be the app's.
+    const extensions = await open(`/sandbox/extensions?var-cluster=${CLUSTER}&namespace=shop&pod=redis-0`, {
+      role: 'Viewer',
+    });
+    await extensions.getByTestId('kubeatlas-status-card-health').waitFor({ timeout: 30_000 });
     await settle();
   },
   { cluster: true }

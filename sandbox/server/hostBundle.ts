@@ -114,6 +114,15 @@ function hostModulesPlugin(host: GrafanaHost): Plugin {
         const name = Object.keys(owner).find((key) => args.path === key || args.path.startsWith(`${key}/`))!;
         return pluginBuild.resolve(args.path, { resolveDir: owner[name], kind: args.kind, pluginData: 'host-module' });
       });
+      // @grafana/ui links through react-router-dom-v5-compat, which its install nests with its own react-router; in
+      // Grafana's bundle there is one react-router, so the compat links see the app's router (a second copy has no
+      // router context: "Cannot destructure property 'basename'").
+      pluginBuild.onResolve({ filter: /^react-router$/ }, async (args) => {
+        if (args.pluginData === 'host-module' || !args.importer.includes(`${path.sep}react-router-dom-v5-compat${path.sep}`)) {
+          return undefined;
+        }
+        return pluginBuild.resolve(args.path, { resolveDir: host.dir, kind: args.kind, pluginData: 'host-module' });
+      });
       pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
         const virtual = args.path.startsWith('sandbox:');
         if (virtual || args.pluginData === 'host-module' || !`${args.resolveDir}${path.sep}`.startsWith(hostSources)) {
