@@ -23,6 +23,8 @@ const appPages: Array<{ name: string; path: string; ready: (page: Page) => Promi
     path: 'clusters',
     ready: (page) => page.getByTestId('cluster-card').getByTestId('cluster-pods').first().waitFor(),
   },
+  // The layout runs in elkjs's Web Worker: the nodes on screen mean the worker loaded from dist/ on this line.
+  { name: 'Topology', path: 'topology', ready: (page) => page.getByTestId('topology-node').first().waitFor() },
 ];
 
 for (const appPage of appPages) {
