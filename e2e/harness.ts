@@ -17,7 +17,9 @@
  *   options.expectHttpErrors lists [urlPattern, status] pairs of failed requests the test provokes on purpose.
  * - `open(path, { role, theme })` opens a page in this test's fresh browser context as Viewer / Editor / Admin
  *   (default Admin), dark or light. Every page is screenshotted to artifacts/e2e/<test>-<n>.png when the test ends.
- * - The test fails on any console error, uncaught exception or failed request not listed in expectHttpErrors.
+ * - The test fails on any console error, uncaught exception or failed request not listed in expectHttpErrors, and
+ *   when the testbed's token or a datasource's secret appears in a response, a console line or a page (secretScan.ts;
+ *   the runner's output and the stack's log files are scanned when the run ends).
  * - `responses` holds every response the browser received in this test (url, status, body text) for scans;
  *   `request` is the context's API client (shares the role cookie); `sandbox.url`; `stack.apiUrl/token/caPem`.
  * - `createDatasource(settings)` adds a datasource through POST /api/datasources as Admin and returns its uid; it is
@@ -31,6 +33,7 @@ import { chromium, type APIRequestContext, type Browser, type Page } from 'playw
 import { startStack, type Stack } from '../testbed/src/stack';
 import { repoRoot } from '../sandbox/server/paths';
 import { provisioningEnv, startSandbox, type RunningSandbox } from '../sandbox/server/sandbox';
+import { SecretScan } from './secretScan';
 
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
@@ -90,9 +93,12 @@ export class Environment {
   private sandbox?: RunningSandbox;
   private stack?: Stack;
   private stackFailure?: Error;
+  private stackLog?: fs.WriteStream;
+  private readonly secrets = new SecretScan();
 
   async start(): Promise<void> {
     fs.mkdirSync(artifactsDir, { recursive: true });
+    this.secrets.watchOutput();
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -115,11 +121,13 @@ export class Environment {
         throw this.stackFailure;
       }
       const log = fs.createWriteStream(path.join(artifactsDir, 'stack.log'));
+      this.stackLog = log;
       try {
         this.stack = await startStack({
           scrapeIntervalSeconds: 2,
           log: (line) => log.write(`${line}\n`),
         });
+        this.secrets.addSecret(this.stack.token);
       } catch (error) {
         this.stackFailure = new Error(`The testbed stack did not start: ${(error as Error).message}`);
         throw this.stackFailure;
@@ -198,6 +206,7 @@ export class Environment {
     };
 
     context.on('response', (response) => {
+      this.secrets.check(`the headers of ${response.url()}`, JSON.stringify(response.headers()));
       // A watch's body ends only when the watch does: waiting for it would hold the test until timeoutSeconds.
       if (isWatchUrl(response.url())) {
         responses.push({ url: response.url(), status: response.status(), body: '' });
@@ -219,6 +228,7 @@ export class Environment {
       pages.push(page);
       page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
       page.on('console', (message) => {
+        this.secrets.check(`a console ${message.type()} line of ${page.url()}`, message.text());
         if (message.type() !== 'error') {
           return;
         }
@@ -248,6 +258,7 @@ export class Environment {
       },
       createDatasource: (settings) =>
         this.asAdmin(sandbox, async (admin) => {
+          this.secrets.addDatasourceSecrets(settings);
           const response = await admin.post('/api/datasources', { data: settings });
           const body = (await response.json()) as { datasource?: { uid: string }; message?: string };
           if (!response.ok() || !body.datasource) {
@@ -269,9 +280,13 @@ export class Environment {
     // Let late errors and bodies arrive before judging.
     await settle(5000);
     await Promise.all(pending);
+    for (const response of responses) {
+      this.secrets.check(`the body of ${response.url}`, response.body);
+    }
     fs.mkdirSync(artifactsDir, { recursive: true });
     for (const [index, page] of pages.entries()) {
       if (!page.isClosed()) {
+        this.secrets.check(`the page ${page.url()}`, await page.content().catch(() => ''));
         await page
           .screenshot({ path: path.join(artifactsDir, `${slug}-${index + 1}.png`), fullPage: true })
           .catch(() => undefined);
@@ -284,15 +299,20 @@ export class Environment {
         await admin.delete(`/api/datasources/uid/${uid}`);
       }
     });
+    const leaks = this.secrets.takeFindings();
+    if (leaks.length > 0) {
+      problems.push(`a secret of the run (the testbed token or a datasource's secureJsonData) in: ${leaks.join('; ')}`);
+    }
     if (failure) {
-      throw failure;
+      throw problems.length > 0 ? new Error(`${failure.message}\n${problems.join('\n')}`) : failure;
     }
     if (problems.length > 0) {
       throw new Error(`The browser reported:\n  ${problems.join('\n  ')}`);
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; returns where the run's output and logs carried a secret (nothing when clean). */
+  async stop(): Promise<string[]> {
     await this.browser?.close();
     await this.sandbox?.stop();
     if (this.stack) {
@@ -300,7 +320,13 @@ export class Environment {
       for (const dir of [this.stack.testbed.logDir, this.stack.logDir]) {
         fs.cpSync(dir, path.join(artifactsDir, 'logs'), { recursive: true });
       }
+      this.secrets.checkLogs(path.join(artifactsDir, 'logs'));
+    }
+    if (this.stackLog) {
+      await new Promise((resolve) => this.stackLog!.end(resolve));
+      this.secrets.checkLogs(this.stackLog.path.toString());
     }
     await this.stack?.stop();
+    return this.secrets.takeFindings();
   }
 }

@@ -51,7 +51,11 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await environment.stop();
+    const leaks = await environment.stop();
+    if (leaks.length > 0) {
+      failed++;
+      console.log(`FAIL the run's secret scan: the testbed token or a datasource secret in ${leaks.join('; ')}`);
+    }
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && selected.length > 0 ? 0 : 1;
