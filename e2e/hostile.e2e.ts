@@ -310,7 +310,7 @@ test(
 );
 
 test(
-  'hostile: the app map and the nodes page show the hostile workloads, ingress and pods',
+  'hostile: the app map, the nodes page and the topology show the hostile workloads, ingress and pods',
   async (context) => {
     await ensureCorpus(context.stack);
     const apps = await openTrapped(context, `${APP}/applications?cluster=${CLUSTER}&namespace=${NS}`);
@@ -320,6 +320,14 @@ test(
     ]);
     const nodes = await openTrapped(context, `${APP}/nodes?cluster=${CLUSTER}`);
     await inspect(nodes, 'nodes', () => nodes.getByTestId('node-card').first().waitFor({ timeout: 30_000 }), []);
+    // The topology draws names as SVG text: a payload there must stay text too.
+    const topology = await openTrapped(context, `${APP}/topology?cluster=${CLUSTER}&namespace=${NS}`);
+    await inspect(
+      topology,
+      'topology',
+      () => topology.getByTestId('topology-node').first().waitFor({ timeout: 30_000 }),
+      ['hostile-web']
+    );
   },
   { cluster: true, expectHttpErrors: [FONTS] }
 );
