@@ -62,7 +62,7 @@ export default function TopologyPage() {
 const COLLAPSE_NOTE = {
   none: '',
   pods: `Above ${DEFAULT_THRESHOLDS.pods} pods, healthy pods are folded into their workload.`,
-  namespaces: `Above ${DEFAULT_THRESHOLDS.objects} objects, healthy objects are folded into their namespace.`,
+  namespaces: `Above ${DEFAULT_THRESHOLDS.objects} objects or ${DEFAULT_THRESHOLDS.edges} connections, healthy objects are folded into their namespace.`,
 };
 
 function TopologyView({ snapshot, namespaces, url }: ClusterView) {

@@ -17,7 +17,7 @@ import {
   type TopologyKind,
 } from './topology';
 
-const NO_FOLD = { pods: 1e9, objects: 1e9 };
+const NO_FOLD = { pods: 1e9, objects: 1e9, edges: 1e9 };
 
 function snapshotOfLists(lists: Partial<Record<KindName, unknown[]>>, now = NOW): ClusterSnapshot {
   const outcomes: Partial<Record<KindName, ListOutcome>> = {};
@@ -61,7 +61,7 @@ describe('selectTopology on the demo fixture', () => {
   });
 
   test('above the pod threshold healthy pods fold into their workload; failing pods stay with their edges', () => {
-    const t = topologyOf(snapshot, {}, { pods: 3, objects: 1e9 });
+    const t = topologyOf(snapshot, {}, { pods: 3, objects: 1e9, edges: 1e9 });
     expect(t.collapse).toBe('pods');
     const web = t.nodes.find((n) => n.id === 'Deployment/shop/web')!;
     expect(web.folded.Pod).toBe(3);
@@ -78,7 +78,7 @@ describe('selectTopology on the demo fixture', () => {
   });
 
   test('above the object threshold healthy namespaced objects fold into their namespace', () => {
-    const t = topologyOf(snapshot, {}, { pods: 0, objects: 3 });
+    const t = topologyOf(snapshot, {}, { pods: 0, objects: 3, edges: 1e9 });
     expect(t.collapse).toBe('namespaces');
     const shop = t.nodes.find((n) => n.id === 'Namespace//shop')!;
     // The web Deployment has a problem, so it stays, with its healthy pods folded into it.
@@ -88,6 +88,14 @@ describe('selectTopology on the demo fixture', () => {
     expect(edgeIds(t)).toEqual(
       expect.arrayContaining(['Namespace//shop>Service/shop/web', 'Namespace//shop>Node//node-a'])
     );
+  });
+
+  test('above the edge threshold objects fold into their namespace even when few graph nodes are drawn', () => {
+    const pods = topologyOf(snapshot, {}, { pods: 3, objects: 1e9, edges: 1e9 });
+    const edges = topologyOf(snapshot, {}, { pods: 3, objects: 1e9, edges: pods.edges.length - 1 });
+    expect(edges.collapse).toBe('namespaces');
+    expect(edges.edges.length).toBeLessThan(pods.edges.length);
+    expect(topologyOf(snapshot, {}, { pods: 3, objects: 1e9, edges: pods.edges.length }).collapse).toBe('pods');
   });
 
   test('filters: namespace keeps only the Nodes its pods run on, kind, label, problems only with neighbours', () => {
@@ -156,7 +164,7 @@ test('property: every edge joins two nodes of the graph, ids are unique, failing
     fc.property(
       clusterArb({ minLength: 5, maxLength: 50 }),
       filterArb,
-      fc.record({ pods: fc.nat(6), objects: fc.nat(12) }),
+      fc.record({ pods: fc.nat(6), objects: fc.nat(12), edges: fc.nat(20) }),
       (objects, filter, thresholds) => {
         const lists: Partial<Record<KindName, unknown[]>> = {};
         for (const { kind, raw: object } of objects) {

@@ -42,14 +42,32 @@ export interface TopologyFilter {
   groupBy: GroupBy;
 }
 
-/** Fold healthy pods into their workload above `pods` pods; then fold into namespaces above `objects` graph nodes. */
+/**
+ * Fold healthy pods into their workload above `pods` pods; then fold into namespaces above `objects` graph nodes or
+ * `edges` connections (pods folded, a workload keeps an edge to every node its pods run on: the edges, not the nodes,
+ * are what an SVG map cannot paint or pan smoothly).
+ */
 export interface Thresholds {
   pods: number;
   objects: number;
+  edges: number;
 }
 
 /** Measured with scripts/bench-topology.ts (docs/topology.md): layout plus first paint stay under 2 s below these. */
-export const DEFAULT_THRESHOLDS: Thresholds = { pods: 1000, objects: 1500 };
+export const DEFAULT_THRESHOLDS: Thresholds = { pods: 1000, objects: 1500, edges: 4000 };
+
+/** How many distinct connections the graph has with each object drawn as `drawnAs` says. */
+function drawnEdgeCount(edges: readonly BaseEdge[], drawnAs: Map<string, string>): number {
+  const ids = new Set<string>();
+  for (const edge of edges) {
+    const source = drawnAs.get(edge.from);
+    const target = drawnAs.get(edge.to);
+    if (source && target && source !== target) {
+      ids.add(`${source}>${target}`);
+    }
+  }
+  return ids.size;
+}
 
 export type Collapse = 'none' | 'pods' | 'namespaces';
 
@@ -227,7 +245,7 @@ export function selectTopology(
     }
   }
   const namespaceNodes = new Map<string, string>();
-  if (new Set(drawnAs.values()).size > thresholds.objects) {
+  if (new Set(drawnAs.values()).size > thresholds.objects || drawnEdgeCount(edges, drawnAs) > thresholds.edges) {
     collapse = 'namespaces';
     for (const model of keptObjects) {
       // Pods already folded follow their workload (which may stay: a failing Deployment keeps its healthy pods).
