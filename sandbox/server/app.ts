@@ -379,7 +379,8 @@ export function createSandboxServer(options: SandboxOptions): http.Server {
       return sendJson(res, 200, frontendSettings(user.accessControl.edition));
     }
 
-    const proxy = extractProxyPath(rawPath);
+    // pkg/web/router.go matches req.URL.EscapedPath(): the path as sent, `..`, `%2e` and `%2F` left for the proxy.
+    const proxy = extractProxyPath((req.url ?? '').split('?')[0]);
     if (proxy) {
       const ds = findDatasource(proxy.uid);
       if (!ds) {

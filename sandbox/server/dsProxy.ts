@@ -112,6 +112,16 @@ export function joinURLFragments(a: string, b: string): string {
   return a + b;
 }
 
+/** net/url escape(path, encodePath): every byte but letters, digits, `-_.~` and `$&+,/:;=@` as %XX. */
+function goEscapePath(decoded: string): string {
+  let escaped = '';
+  for (const byte of Buffer.from(decoded, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    escaped += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return escaped;
+}
+
 /** Split `/api/datasources/proxy/uid/<uid>/<rest>` the way datasourceproxy.go's proxyPathRegexp does. */
 export function extractProxyPath(rawPath: string): { uid: string; proxyPath: string } | undefined {
   const match = /^\/api\/datasources\/proxy\/uid\/([\w-]+)\/?/.exec(rawPath);
@@ -233,7 +243,9 @@ export function buildUpstreamRequest({
       const routeUrl = new URL(renderGoTemplate(route.url, data));
       url.protocol = routeUrl.protocol;
       url.host = routeUrl.host;
-      url.pathname = joinURLFragments(routeUrl.pathname, rest);
+      // ApplyRoute sets the decoded req.URL.Path to route path + the still-escaped rest, so net/url's EscapedPath
+      // escapes it again: a `%2F` in the rest reaches the cluster as `%252F`, never as a slash.
+      url.pathname = goEscapePath(joinURLFragments(decodeURIComponent(routeUrl.pathname), rest));
     }
     // utils.go addQueryString: url.Values.Encode() sorts by key.
     const query = new URLSearchParams(url.search);
