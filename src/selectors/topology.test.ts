@@ -85,9 +85,12 @@ describe('selectTopology on the demo fixture', () => {
     expect(shop.folded).toMatchObject({ Ingress: 1, StatefulSet: 1, Pod: 1 });
     expect(t.nodes.find((n) => n.id === 'Deployment/shop/web')!.folded).toEqual({ Pod: 3 });
     expect(nodeIds(t)).toEqual(expect.arrayContaining(['Deployment/shop/api', 'Node//node-b', 'Service/shop/web']));
+    // A folded namespace draws no line to a healthy Node; failing objects keep theirs.
     expect(edgeIds(t)).toEqual(
-      expect.arrayContaining(['Namespace//shop>Service/shop/web', 'Namespace//shop>Node//node-a'])
+      expect.arrayContaining(['Namespace//shop>Service/shop/web', 'Pod/shop/broken-image>Node//node-a'])
     );
+    expect(edgeIds(t)).not.toContain('Namespace//shop>Node//node-a');
+    expect(nodeIds(t)).toContain('Node//node-a');
   });
 
   test('above the edge threshold objects fold into their namespace even when few graph nodes are drawn', () => {
