@@ -52,7 +52,7 @@ test(
     fs.mkdirSync(OUT, { recursive: true });
 
     const overview = await openWide(context, `${APP}/overview?cluster=${CLUSTER}`, 'Viewer');
-    await overview.getByText(/Nodes/).first().waitFor({ timeout: 30_000 });
+    await overview.getByText('Nodes ready').waitFor({ timeout: 30_000 });
     await shoot(context, overview, 'overview.png');
 
     const topology = await openWide(context, `${APP}/topology?cluster=${CLUSTER}`, 'Viewer');
