@@ -25,29 +25,19 @@
  *   npx tsx scripts/bench-viewers.ts [--scale S|M] [--viewers N] [--minutes M] [--churn-minutes C] [--baseline-seconds B]
  *     [--mode watch|poll|both] [--replace-pods P]
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { FaultStats } from '../testbed/fault-proxy/src/rules';
-import { stopComponents, type Component } from '../testbed/src/processes';
+import { loopbackPort, startComponent, stopComponents, waitUntil, type Component } from '../testbed/src/processes';
 import type { ScaleName } from '../testbed/src/scenario';
 import { startStack, type Stack } from '../testbed/src/stack';
-import { openApiViewer, viewerCookie, type ApiViewer } from './lib/apiViewer';
-import {
-  cpuSeconds,
-  machineTicks,
-  pidOf,
-  proxyStats,
-  replacingPods,
-  sleep,
-  startSandboxProcess,
-  table,
-  changeOnScreen,
-} from './lib/viewerMeter';
-import { percentile as ofSorted } from './lib/bench';
 
+const REPO = path.resolve(__dirname, '..');
 const overviewOf = (uid: string) => `/a/kubeatlas-kubernetes-app/overview?cluster=${uid}&role=Viewer&theme=dark`;
 /** The uids of provisioning/datasources/kubeatlas.yaml; `kubernetes` becomes the polling copy's in poll mode. */
 const DATASOURCES: Record<'kubernetes' | 'prometheus', string> = {
@@ -55,9 +45,7 @@ const DATASOURCES: Record<'kubernetes' | 'prometheus', string> = {
   prometheus: 'kubeatlas-prometheus',
 };
 const OPEN_STAGGER_MS = 2000;
-const API_OPEN_STAGGER_MS = 1000;
-/** As long as a page is given for its first render. */
-const FIRST_LOAD_LIMIT_MS = 180_000;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 const { values: flags } = parseArgs({
   options: {
@@ -68,7 +56,6 @@ const { values: flags } = parseArgs({
     'baseline-seconds': { type: 'string', default: '60' },
     mode: { type: 'string', default: 'both' },
     'replace-pods': { type: 'string', default: '1' },
-    'api-clients': { type: 'string', default: '0' },
   },
 });
 const modes = flags.mode === 'both' ? ['watch', 'poll'] : [flags.mode!];
@@ -78,21 +65,17 @@ const viewers = Number(flags.viewers);
 const minutes = Number(flags.minutes);
 const churnMinutes = Number(flags['churn-minutes'] ?? flags.minutes);
 const baselineSeconds = Number(flags['baseline-seconds']);
-const apiClients = Number(flags['api-clients']);
 const refused = !['S', 'M', 'L', 'XL'].includes(scale)
   ? `--scale ${flags.scale}: give S, M, L or XL (testbed/src/scenario.ts)`
   : !modes.every((m) => m === 'watch' || m === 'poll')
     ? `--mode ${flags.mode}: give watch, poll or both`
     : !(replacePercent >= 0)
       ? `--replace-pods must be a percentage ≥ 0, got ${flags['replace-pods']}`
-      : !(Number.isInteger(apiClients) && apiClients >= 0)
-        ? `--api-clients must be a whole number ≥ 0, got ${flags['api-clients']}`
-        : Object.entries({ viewers, minutes, 'churn-minutes': churnMinutes, 'baseline-seconds': baselineSeconds })
-            .filter(([flag, value]) => !(value > 0) || (flag === 'viewers' && !Number.isInteger(value)))
-            .map(
-              ([flag, value]) =>
-                `--${flag} must be a positive ${flag === 'viewers' ? 'whole ' : ''}number, got ${value}`
-            )[0];
+      : Object.entries({ viewers, minutes, 'churn-minutes': churnMinutes, 'baseline-seconds': baselineSeconds })
+          .filter(([flag, value]) => !(value > 0) || (flag === 'viewers' && !Number.isInteger(value)))
+          .map(
+            ([flag, value]) => `--${flag} must be a positive ${flag === 'viewers' ? 'whole ' : ''}number, got ${value}`
+          )[0];
 if (refused) {
   console.error(`bench-viewers: ${refused}`);
   process.exit(2);
@@ -117,6 +100,82 @@ function newPhase(name: string): PhaseCounts {
   };
 }
 let phase = newPhase('start');
+
+/** CPU seconds a process has used so far (user + system, its own threads). */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** The machine's busy and total jiffies (all cores), to show how loaded the 2 shared cores were. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3] - cpu[4], total };
+}
+
+/** The pid of the process whose command line has every given part (the testbed's processes are named by flags). */
+function pidOf(what: string, parts: string[]): number {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (parts.every((part) => argv.some((arg) => arg === part || arg.endsWith(part)))) {
+        return Number(entry);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no process of ${what} (command line with ${parts.join(' ')}) in /proc`);
+}
+
+function proxyStats(stack: Stack): Promise<FaultStats> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(
+      `${stack.apiUrl}/__faults/stats`,
+      { ca: stack.caPem, headers: { Authorization: `Bearer ${stack.testbed.adminToken}` }, agent: false },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+        response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(body))));
+      }
+    );
+    request.on('error', reject);
+  });
+}
+
+/** The built plugin in the sandbox, in its own process so that its CPU is its own. */
+async function startSandboxProcess(stack: Stack, logDir: string): Promise<{ component: Component; url: string }> {
+  if (!fs.existsSync(path.join(REPO, 'dist/module.js'))) {
+    throw new Error('dist/module.js is missing: run `npm run build` first; the sandbox serves the built plugin.');
+  }
+  const port = await loopbackPort();
+  // The same variables provisioningEnv() hands an in-process sandbox.
+  Object.assign(process.env, {
+    KUBEATLAS_PROMETHEUS_URL: stack.prometheusUrl,
+    KUBEATLAS_CLUSTER_URL: stack.apiUrl,
+    KUBEATLAS_TOKEN: stack.token,
+    KUBEATLAS_CA_CERT: stack.caPem,
+    TSX_TSCONFIG_PATH: path.join(REPO, 'sandbox/tsconfig.json'),
+  });
+  const component = startComponent(
+    'sandbox',
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO, 'sandbox/server/main.ts'), '--no-cluster', '--port', String(port)],
+    logDir
+  );
+  const url = `http://localhost:${port}`;
+  await waitUntil('the sandbox', async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, {
+    timeoutMs: 120_000,
+    watch: [component],
+  });
+  return { component, url };
+}
 
 /** Counts what a page does into the phase current at the time: proxy requests by datasource, bytes, errors. */
 function watchPage(page: Page, closing: () => boolean): void {
@@ -162,12 +221,12 @@ async function render(page: Page, state: { closing: boolean }): Promise<void> {
   counts.opens++;
   try {
     // Generous limits: on two shared cores a burst of page loads queues for CPU; that is measured, not failed.
-    await page.goto(overviewOf(DATASOURCES.kubernetes), { waitUntil: 'commit', timeout: FIRST_LOAD_LIMIT_MS });
+    await page.goto(overviewOf(DATASOURCES.kubernetes), { waitUntil: 'commit', timeout: 180_000 });
     await page
       .getByTestId('problems-list')
       .or(page.getByTestId('problems-all-good'))
       .first()
-      .waitFor({ timeout: FIRST_LOAD_LIMIT_MS });
+      .waitFor({ timeout: 180_000 });
     counts.renders.push(Date.now() - started);
   } catch (error) {
     if (!state.closing) {
@@ -208,6 +267,7 @@ async function mainThread(pages: Page[]): Promise<{ longest: number; over50: num
   };
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const between = (low: number, high: number) => low + Math.random() * (high - low);
 
 /** Each slot opens the Overview and closes it again: half the time before it has rendered, half soon after. */
@@ -279,28 +339,31 @@ async function measure(
   return { counts, seconds: (end.at - start.at) / 1000, cpu, busyShare, stats, peakRequestsPer10s };
 }
 
-/** Of unsorted values; NaN (shown as -) when there are none. */
-const percentile = (values: number[], p: number) =>
-  values.length
-    ? ofSorted(
-        [...values].sort((a, b) => a - b),
-        p
-      )
-    : NaN;
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
+    .join('\n');
+}
 
 function report(
   { idle, opened, steady, churned }: Record<'idle' | 'opened' | 'steady' | 'churned', PhaseResult>,
-  { lone, leftInFlight, slots, api }: { lone?: number; leftInFlight: number; slots: number; api?: boolean }
+  { lone, leftInFlight }: { lone?: number; leftInFlight: number }
 ): void {
   const idleRate = (k: keyof Reading['cpu']) => idle.cpu[k] / idle.seconds;
   /** Per viewer-minute, over the phase's N slots; CPU net of the idle rate. */
-  const perViewerMinute = (r: PhaseResult, value: number) => value / (slots * (r.seconds / 60));
+  const perViewerMinute = (r: PhaseResult, value: number) => value / (viewers * (r.seconds / 60));
   const netCpu = (r: PhaseResult, k: keyof Reading['cpu']) => r.cpu[k] - idleRate(k) * r.seconds;
   const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   const columns = [steady, churned];
   const rows: string[][] = [
-    ['', 'idle', `steady (${slots} open)`, `churn (${slots} slots)`],
+    ['', 'idle', `steady (${viewers} open)`, `churn (${viewers} slots)`],
     ['phase length', `${fixed(idle.seconds, 0)} s`, ...columns.map((r) => `${fixed(r.seconds, 0)} s`)],
     ['machine busy (all cores)', ...[idle, ...columns].map((r) => `${fixed(r.busyShare * 100, 0)} %`)],
     ['kube-apiserver CPU s / min', ...[idle, ...columns].map((r) => fixed(r.cpu.apiserver / (r.seconds / 60)))],
@@ -327,26 +390,21 @@ function report(
     ['  most in any 10 s', '-', ...columns.map((r) => String(r.peakRequestsPer10s))],
     ['  most in flight at once', String(idle.stats.peakInFlight), ...columns.map((r) => String(r.stats.peakInFlight))],
     [
-      `${api ? 'clients' : 'browser'}: Kubernetes proxy req / viewer-min`,
+      'browser: Kubernetes proxy req / viewer-min',
       '-',
       ...columns.map((r) => fixed(perViewerMinute(r, r.counts.proxy.kubernetes.requests), 1)),
     ],
-    // The API-only clients ask no Prometheus (scripts/lib/apiViewer.ts).
-    ...(api
-      ? []
-      : [
-          [
-            'browser: Prometheus proxy req / viewer-min',
-            '-',
-            ...columns.map((r) => fixed(perViewerMinute(r, r.counts.proxy.prometheus.requests), 1)),
-          ],
-          [
-            '  Prometheus bytes per viewer-minute',
-            '-',
-            ...columns.map((r) => kib(perViewerMinute(r, r.counts.proxy.prometheus.bytes))),
-          ],
-        ]),
-    [api ? 'clients opened' : 'pages opened', '0', ...columns.map((r) => String(r.counts.opens))],
+    [
+      'browser: Prometheus proxy req / viewer-min',
+      '-',
+      ...columns.map((r) => fixed(perViewerMinute(r, r.counts.proxy.prometheus.requests), 1)),
+    ],
+    [
+      '  Prometheus bytes per viewer-minute',
+      '-',
+      ...columns.map((r) => kib(perViewerMinute(r, r.counts.proxy.prometheus.bytes))),
+    ],
+    ['pages opened', '0', ...columns.map((r) => String(r.counts.opens))],
     [
       '  Kubernetes requests per page opened',
       '-',
@@ -359,18 +417,15 @@ function report(
   console.log(`\n${table(rows)}`);
   const renders = [...opened.counts.renders, ...churned.counts.renders];
   console.log(
-    (api
-      ? `\ntime to the first full snapshot (every kind listed into the app's store), ${renders.length} clients: `
-      : `\ntime to first render of the Overview (every kind listed, problems shown), ${renders.length} renders: `) +
+    `\ntime to first render of the Overview (every kind listed, problems shown), ${renders.length} renders: ` +
       `p50 ${fixed(percentile(renders, 50), 0)} ms, p95 ${fixed(percentile(renders, 95), 0)} ms, max ${fixed(Math.max(...renders), 0)} ms ` +
-      `(the ${slots} first opens, ${(api ? API_OPEN_STAGGER_MS : OPEN_STAGGER_MS) / 1000} s apart: ` +
-      `p50 ${fixed(percentile(opened.counts.renders, 50), 0)} ms, p95 ${fixed(percentile(opened.counts.renders, 95), 0)} ms` +
-      (api ? ')' : `; a lone viewer before the phases: ${fixed(lone ?? NaN, 0)} ms)`)
+      `(the ${viewers} first opens, 2 s apart: p95 ${fixed(percentile(opened.counts.renders, 95), 0)} ms; ` +
+      `a lone viewer before the phases: ${fixed(lone ?? NaN, 0)} ms)`
   );
-  const firstLoad = opened.stats.requests / slots;
+  const firstLoad = opened.stats.requests / viewers;
   console.log(
     `churn stays bounded: ${fixed(churned.stats.requests / (churned.seconds / 60), 0)} requests/min and at most ` +
-      `${churned.stats.peakInFlight} in flight while ${slots} slots opened ${churned.counts.opens} pages ` +
+      `${churned.stats.peakInFlight} in flight while ${viewers} slots opened ${churned.counts.opens} pages ` +
       `(steady: ${fixed(steady.stats.requests / (steady.seconds / 60), 0)}/min, at most ${steady.stats.peakInFlight} in flight); ` +
       `${fixed(churned.stats.requests / Math.max(1, churned.counts.opens), 1)} requests per page opened against ` +
       `${fixed(firstLoad, 1)} for one full first load; ${leftInFlight} still in flight 5 s after the last page closed`
@@ -413,6 +468,59 @@ async function pollingCopy(browser: Browser, baseURL: string, stack: Stack): Pro
   }
 }
 
+/** For `ms`: deletes `percent` of the pods that have an owner per minute, in batches every 10 s, as admin. */
+async function replacingPods(stack: Stack, percent: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const list = await stack.kubeGet<{
+      items: Array<{ metadata: { name: string; namespace: string; ownerReferences?: unknown[] } }>;
+    }>('/api/v1/pods');
+    const owned = list.items.filter((p) => p.metadata.ownerReferences?.length);
+    const batch = Math.round((owned.length * percent) / 100 / 6);
+    for (let i = 0; i < batch; i++) {
+      const pod = owned[Math.floor(Math.random() * owned.length)].metadata;
+      try {
+        stack.testbed.kubectl(['-n', pod.namespace, 'delete', 'pod', pod.name, '--wait=false', '--ignore-not-found']);
+      } catch {
+        // Already gone: another batch took it.
+      }
+    }
+    await sleep(Math.min(10_000, Math.max(0, until - Date.now())));
+  }
+}
+
+/**
+ * How long a change takes to reach the screen: scales a Deployment of the cluster up by 3 and waits for the
+ * Overview's pod count to grow by 3 (kwok creates the pods at once), then scales it back.
+ */
+async function changeOnScreen(stack: Stack, page: Page): Promise<string> {
+  const list = await stack.kubeGet<{
+    items: Array<{ metadata: { name: string; namespace: string }; spec: { replicas?: number } }>;
+  }>('/apis/apps/v1/deployments?limit=50');
+  const target = list.items.find((d) => (d.spec.replicas ?? 0) > 0);
+  if (!target) {
+    return 'not measured (no Deployment with replicas)';
+  }
+  const { name, namespace } = target.metadata;
+  const replicas = target.spec.replicas!;
+  const podCount = async () =>
+    Number(/Pods \((\d+)\)/.exec(await page.getByTestId('stat-pods').innerText())?.[1] ?? NaN);
+  const before = await podCount();
+  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas + 3}`]);
+  const scaled = Date.now();
+  let shown: number | undefined;
+  while (Date.now() - scaled < 90_000) {
+    if ((await podCount()) >= before + 3) {
+      shown = Date.now() - scaled;
+      break;
+    }
+    await sleep(50);
+  }
+  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas}`]);
+  await sleep(5000);
+  return shown === undefined ? 'not within 90 s' : `${shown} ms`;
+}
+
 /** The two designs side by side: what the watch mode costs relative to polling, per viewer-minute. */
 /** `baseline`: the pods being replaced with no viewer, so that what is compared is what the viewers add. */
 function compare(
@@ -441,54 +549,6 @@ function compare(
     }),
   ];
   console.log(`\n== watch against poll, same run\n${table(rows)}`);
-}
-
-/** Resolves when the client has its first full snapshot; one that has none within the page's limit is an error. */
-async function firstSnapshot(client: ApiViewer): Promise<void> {
-  const shown = await Promise.race([client.firstSnapshot, sleep(FIRST_LOAD_LIMIT_MS).then(() => undefined)]);
-  if (shown === undefined) {
-    phase.errors.push(`no first snapshot within ${FIRST_LOAD_LIMIT_MS / 1000} s`);
-  }
-}
-
-/**
- * The API-only clients, after the browsers: --api-clients of them opened API_OPEN_STAGGER_MS apart, held for
- * --minutes while pods are replaced, then as many slots that open one and stop it quickly, as the pages churn.
- */
-async function apiPhases(stack: Stack, meter: Meter, sandboxUrl: string, watch: boolean) {
-  const cookie = await viewerCookie(sandboxUrl);
-  const datasourceUid = DATASOURCES.kubernetes;
-  const open = () => openApiViewer({ sandboxUrl, datasourceUid, cookie, watch, counts: () => phase });
-  let clients: ApiViewer[] = [];
-  const opened = await measure(stack, meter, newPhase('api open'), async () => {
-    clients = await Promise.all(
-      Array.from({ length: apiClients }, async (_, i) => {
-        await sleep(i * API_OPEN_STAGGER_MS);
-        const client = open();
-        await firstSnapshot(client);
-        return client;
-      })
-    );
-  });
-  const steady = await measure(stack, meter, newPhase('api steady'), () =>
-    replacingPods(stack, replacePercent, minutes * 60_000)
-  );
-  clients.forEach((client) => client.stop());
-  const churned = await measure(stack, meter, newPhase('api churn'), async () => {
-    const until = Date.now() + churnMinutes * 60_000;
-    const slot = async () => {
-      while (Date.now() < until) {
-        const client = open();
-        await (Math.random() < 0.5
-          ? Promise.race([client.firstSnapshot, sleep(between(300, 1500))])
-          : firstSnapshot(client).then(() => sleep(between(1000, 3000))));
-        client.stop();
-      }
-    };
-    await Promise.all(Array.from({ length: apiClients }, slot));
-  });
-  await sleep(5000);
-  return { opened, steady, churned, leftInFlight: (await proxyStats(stack)).inFlight };
 }
 
 async function main(): Promise<void> {
@@ -588,14 +648,8 @@ async function main(): Promise<void> {
       await sleep(5000);
       const leftInFlight = (await proxyStats(stack)).inFlight;
       console.log(`\n== mode ${mode}`);
-      report({ idle, opened, steady, churned }, { lone, leftInFlight, slots: viewers });
+      report({ idle, opened, steady, churned }, { lone, leftInFlight });
       results.push({ mode, steady, churned });
-      if (apiClients > 0) {
-        console.log(`\n== mode ${mode}: ${apiClients} API-only clients on datasource ${DATASOURCES.kubernetes}`);
-        const api = await apiPhases(stack, meter, sandboxUp.url, mode === 'watch');
-        console.log(`\n== mode ${mode}, ${apiClients} API-only clients`);
-        report({ idle, ...api }, { leftInFlight: api.leftInFlight, slots: apiClients, api: true });
-      }
     }
     compare(results, replacing);
   } finally {
