@@ -224,6 +224,21 @@ test('kube-apiserver restarting: the cause and the last good data while down, bo
   }
 });
 
+test('a page closed during its first load cancels the LISTs without an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const s = session();
+    await waitUntil(() => s.requests.length > 0, 10_000, 'the first LIST to be sent');
+    s.loop.stop();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
 test('a kind that may be listed but not watched is listed every interval; a rejected token is said above the page', async () => {
   ground.faults.setFaults([{ type: 'forbidden', resource: 'services', path: '.', method: 'GET', rate: 1 }]);
   const s = session();

@@ -421,15 +421,22 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     firstInFlight = true;
     clearTimeout(cycleTimer);
     publish({ refreshing: true });
-    const [builtIn, optional, loaded] = await Promise.all([
+    // A stop() during the load rejects the LISTs with a cancellation: nothing awaits first(), so it ends here.
+    const lists = await Promise.all([
       client.listKinds(BUILT_IN_KINDS, { signal }),
       client.listOptionalKinds(OPTIONAL_KINDS, { signal }),
       options.loadExtras(signal).catch(() => extras),
-    ]);
+    ]).catch((error: unknown) => {
+      if (signal.aborted) {
+        return undefined;
+      }
+      throw error;
+    });
     firstInFlight = false;
-    if (signal.aborted) {
+    if (!lists || signal.aborted) {
       return;
     }
+    const [builtIn, optional, loaded] = lists;
     extras = loaded;
     const builtInResults = Object.values(builtIn) as ListOutcome[];
     if (builtInResults.length > 0 && builtInResults.every((o) => !o.ok)) {
