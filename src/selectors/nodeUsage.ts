@@ -1,5 +1,5 @@
 import { Figures, figureValue } from '../prometheus/figures';
-import { ClusterSnapshot, NodeModel, PodModel, ResourceQuantities } from '../model/types';
+import { ClusterSnapshot, Edge, NodeModel, PodModel } from '../model/types';
 
 /** KubeGraf's colours: green / yellow / red. */
 export type Level = 'ok' | 'warn' | 'high';
@@ -41,14 +41,6 @@ export function holdsResources(pod: PodModel): boolean {
   return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
 }
 
-function sum(pods: PodModel[], pick: (q: ResourceQuantities) => number | undefined, of: 'requests' | 'limits'): number {
-  let total = 0;
-  for (const pod of pods) {
-    total += pick(pod[of]) ?? 0;
-  }
-  return total;
-}
-
 export function groupByNamespace(pods: PodModel[]): Array<{ namespace: string; pods: PodModel[] }> {
   const groups = new Map<string, PodModel[]>();
   for (const pod of pods) {
@@ -62,59 +54,78 @@ export function groupByNamespace(pods: PodModel[]): Array<{ namespace: string; p
     .map(([namespace, list]) => ({ namespace, pods: list.sort((a, b) => a.name.localeCompare(b.name)) }));
 }
 
-function resourceFigures(
-  pods: PodModel[],
-  allocatable: number | undefined,
-  pick: (q: ResourceQuantities) => number | undefined,
-  usage: number | undefined
-): ResourceFigures {
-  return { allocatable, requests: sum(pods, pick, 'requests'), limits: sum(pods, pick, 'limits'), usage };
+/** What the API tells of a node's load: it changes only when the node or the pods placed on it do. */
+interface Placement {
+  podsByNamespace: NodeUsage['podsByNamespace'];
+  requests: { cpu: number; memory: number };
+  limits: { cpu: number; memory: number };
+  /** Pods holding resources. */
+  active: number;
+}
+
+function placementOf(pods: PodModel[]): Placement {
+  const podsByNamespace = groupByNamespace(pods);
+  const requests = { cpu: 0, memory: 0 };
+  const limits = { cpu: 0, memory: 0 };
+  let active = 0;
+  // Summed in the groups' order, so that the same pods always give the same figures to the last bit.
+  for (const group of podsByNamespace) {
+    for (const pod of group.pods.filter(holdsResources)) {
+      active++;
+      requests.cpu += pod.requests.cpu ?? 0;
+      requests.memory += pod.requests.memory ?? 0;
+      limits.cpu += pod.limits.cpu ?? 0;
+      limits.memory += pod.limits.memory ?? 0;
+    }
+  }
+  return { podsByNamespace, requests, limits, active };
 }
 
 /**
- * The last grouping per node, reused while the node holds the very same pod models: the live store keeps the models
- * of unchanged pods, so after a watch event only the nodes whose pods changed are sorted again.
+ * A node's placement, kept while the snapshot has the same node model and the same array of edges into it: the live
+ * store (src/model/store.ts) gives a node a new array only when a namespace with pods on it changed, so after a watch
+ * event only those nodes are summed again, not every pod of the cluster.
  */
-const lastGrouping = new Map<string, { pods: PodModel[]; groups: Array<{ namespace: string; pods: PodModel[] }> }>();
-function groupedOnce(nodeName: string, pods: PodModel[]): Array<{ namespace: string; pods: PodModel[] }> {
-  const last = lastGrouping.get(nodeName);
-  if (last && last.pods.length === pods.length && last.pods.every((pod, i) => pod === pods[i])) {
-    return last.groups;
+const placements = new WeakMap<NodeModel, { edges: Edge[] | undefined; placement: Placement }>();
+
+function placementOnNode(snapshot: ClusterSnapshot, node: NodeModel): Placement {
+  const edges = snapshot.edgesTo.get(node.uid);
+  const known = placements.get(node);
+  if (known && known.edges === edges) {
+    return known.placement;
   }
-  const groups = groupByNamespace(pods);
-  lastGrouping.set(nodeName, { pods, groups });
-  return groups;
+  const pods: PodModel[] = [];
+  for (const edge of edges ?? []) {
+    const pod = edge.relation === 'runsOn' ? snapshot.byUid.get(edge.from) : undefined;
+    if (pod?.kind === 'Pod') {
+      pods.push(pod);
+    }
+  }
+  const placement = placementOf(pods);
+  placements.set(node, { edges, placement });
+  return placement;
 }
 
 /** Per-node allocatable vs requests vs limits (API) vs usage (Prometheus, one `by (node)` query per figure). */
 export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): NodeUsage[] {
-  const podsByNode = new Map<string, PodModel[]>();
-  for (const pod of snapshot.byKind.Pod) {
-    if (pod.nodeName) {
-      const list = podsByNode.get(pod.nodeName) ?? [];
-      list.push(pod);
-      podsByNode.set(pod.nodeName, list);
-    }
-  }
   return snapshot.byKind.Node.map((node) => {
-    const placed = podsByNode.get(node.name) ?? [];
-    const active = placed.filter(holdsResources);
+    const { podsByNamespace, requests, limits, active } = placementOnNode(snapshot, node);
     return {
       node,
-      cpu: resourceFigures(active, node.allocatable.cpu, (q) => q.cpu, figureValue(figures, 'nodeCpuUsage', node.name)),
-      memory: resourceFigures(
-        active,
-        node.allocatable.memory,
-        (q) => q.memory,
-        figureValue(figures, 'nodeMemoryUsage', node.name)
-      ),
-      pods: {
-        allocatable: node.allocatable.pods,
-        requests: active.length,
-        limits: active.length,
-        usage: active.length,
+      cpu: {
+        allocatable: node.allocatable.cpu,
+        requests: requests.cpu,
+        limits: limits.cpu,
+        usage: figureValue(figures, 'nodeCpuUsage', node.name),
       },
-      podsByNamespace: groupedOnce(node.name, placed),
+      memory: {
+        allocatable: node.allocatable.memory,
+        requests: requests.memory,
+        limits: limits.memory,
+        usage: figureValue(figures, 'nodeMemoryUsage', node.name),
+      },
+      pods: { allocatable: node.allocatable.pods, requests: active, limits: active, usage: active },
+      podsByNamespace,
       pressure: node.conditions.filter((c) => PRESSURE.includes(c.type) && c.status === 'True').map((c) => c.type),
     };
   });

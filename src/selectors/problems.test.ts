@@ -1,5 +1,6 @@
 import { ForbiddenError } from '../k8s/errors';
-import { demoSnapshot, NOW } from './__fixtures__/cluster';
+import { snapshotFromRaw } from './__fixtures__/apiObjects';
+import { demoRawObjects, demoSnapshot, NOW } from './__fixtures__/cluster';
 import { NOW as NOW_STALE, staleEventsSnapshot } from './__fixtures__/staleEvents';
 import { selectOverviewProblems } from './overview';
 import { Problem, problemUids, selectProblems } from './problems';
@@ -55,11 +56,11 @@ describe('selectProblems', () => {
   });
 
   it('is all-good on a healthy cluster', () => {
-    const snapshot = demoSnapshot();
+    const raw = demoRawObjects();
     for (const kind of ['Pod', 'Node', 'Deployment', 'Job', 'Event'] as const) {
-      (snapshot.byKind[kind] as unknown[]).length = 0;
+      raw[kind] = [];
     }
-    expect(selectProblems(snapshot, NOW)).toEqual([]);
+    expect(selectProblems(snapshotFromRaw(raw, NOW), NOW)).toEqual([]);
   });
 
   it('collects the uids of objects with problems', () => {

@@ -4,11 +4,15 @@ import {
   DaemonSetModel,
   DeploymentModel,
   EventModel,
+  JobModel,
+  KindName,
+  NamespaceIndex,
   NodeModel,
   ObjectRef,
   PodModel,
   StatefulSetModel,
 } from '../model/types';
+import { KIND_NAMES, KINDS } from '../k8s/kinds';
 import { refOf } from '../model/snapshot';
 import { formatBytes } from './format';
 import { involvedObject, isSuperseded, lastSeenAt } from './warningEvents';
@@ -229,11 +233,6 @@ function workloadProblem(w: DeploymentModel | StatefulSetModel | DaemonSetModel)
 }
 
 /**
- * Everything wrong in the cluster now, most severe first; Warning events whose cause is over are history for the
- * details drawer, not problems. Pure: `now` is the snapshot's build time unless given, so the same snapshot always
- * yields the same list.
- */
-/**
  * Problems of one object, computed once per model object: the live store (src/model/store.ts) keeps the model of an
  * object that did not change, so after a watch event only the changed objects are looked at again.
  */
@@ -247,66 +246,52 @@ function memoized<M extends object>(model: M, compute: (model: M) => Problem[]):
   return problems;
 }
 
-export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot.builtAt): Problem[] {
-  const problems: Problem[] = [];
+function jobProblem(job: JobModel): Problem[] {
+  if (job.outcome !== 'Failed') {
+    return [];
+  }
+  return [
+    {
+      severity: 'warning',
+      type: 'JobFailed',
+      object: refOf(job),
+      title: 'Job failed',
+      detail: [job.status.reason, job.status.message, `${job.failed} failed ${job.failed === 1 ? 'pod' : 'pods'}`]
+        .filter(Boolean)
+        .join(': '),
+      since: job.completedAt ?? job.startedAt,
+    },
+  ];
+}
 
-  // The scheduler's FailedScheduling event carries the reason a pod is unschedulable; keep the newest per pod.
-  const failedScheduling = new Map<string, EventModel>();
-  for (const event of snapshot.byKind.Event) {
-    if (event.reason === 'FailedScheduling' && event.involvedObject.uid) {
-      const previous = failedScheduling.get(event.involvedObject.uid);
-      if (!previous || (event.lastAt ?? 0) > (previous.lastAt ?? 0)) {
-        failedScheduling.set(event.involvedObject.uid, event);
-      }
-    }
-  }
+/** What a set of objects yields, and until when that holds: a judgement that depends on the time ends then. */
+interface Judged {
+  problems: Problem[];
+  /** epoch ms (exclusive) from which the time may change the outcome. */
+  until: number;
+}
 
-  for (const node of snapshot.byKind.Node) {
-    problems.push(...memoized(node, nodeProblems));
-  }
-  for (const pod of snapshot.byKind.Pod) {
-    // Only a pending pod's problems depend on the time and the scheduler's events; the others on the pod alone.
-    problems.push(
-      ...(pod.phase === 'Pending'
-        ? podProblems(pod, failedScheduling, now)
-        : memoized(pod, (p) => podProblems(p, failedScheduling, now)))
-    );
-  }
-  for (const w of [...snapshot.byKind.Deployment, ...snapshot.byKind.StatefulSet, ...snapshot.byKind.DaemonSet]) {
-    problems.push(
-      ...memoized(w, (model) => {
-        const problem = workloadProblem(model);
-        return problem ? [problem] : [];
-      })
-    );
-  }
-  for (const job of snapshot.byKind.Job) {
-    if (job.outcome === 'Failed') {
-      problems.push({
-        severity: 'warning',
-        type: 'JobFailed',
-        object: refOf(job),
-        title: 'Job failed',
-        detail: [job.status.reason, job.status.message, `${job.failed} failed ${job.failed === 1 ? 'pod' : 'pods'}`]
-          .filter(Boolean)
-          .join(': '),
-        since: job.completedAt ?? job.startedAt,
-      });
-    }
-  }
-
-  // Warning events still current (not superseded, see ./warningEvents.ts) and not already explained by an entry
-  // above: one entry per object and reason, showing its newest event.
-  const explained = new Set(problems.map((p) => p.object.uid));
+/**
+ * Warning events still current (not superseded, see ./warningEvents.ts) and not already explained by a problem of
+ * their object: one entry per object and reason, showing its newest event.
+ */
+function warningProblems(
+  events: EventModel[],
+  snapshot: ClusterSnapshot,
+  now: number,
+  explained: () => Set<string | undefined>
+): Judged {
+  let until = Infinity;
   const warnings = new Map<string, { event: EventModel; object: ObjectRef; at: number; count: number }>();
-  for (const event of snapshot.byKind.Event) {
+  for (const event of events) {
     const at = lastSeenAt(event);
     if (event.type !== 'Warning' || at === undefined || now - at > RECENT_EVENT_MS) {
       continue;
     }
+    until = Math.min(until, at + RECENT_EVENT_MS + 1);
     const involved = involvedObject(snapshot, event);
-    const object = involved && involved !== 'gone' ? refOf(involved) : event.involvedObject;
-    if ((object.uid && explained.has(object.uid)) || isSuperseded(event, involved)) {
+    const object = involved && involved !== 'gone' ? refOf(involved) : aboutRef(event);
+    if ((object.uid && explained().has(object.uid)) || isSuperseded(event, involved)) {
       continue;
     }
     const key = `${object.uid ?? `${object.kind}/${object.namespace}/${object.name}`}|${event.reason}`;
@@ -319,6 +304,7 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
       count: (previous?.count ?? 0) + event.count,
     });
   }
+  const problems: Problem[] = [];
   for (const { event, object, at, count } of warnings.values()) {
     problems.push({
       severity: 'info',
@@ -329,14 +315,197 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
       since: at,
     });
   }
+  return { problems, until };
+}
 
-  return problems.sort(compareProblems);
+/** The object an event names, in the event's namespace when its kind is namespaced and it names none. */
+function aboutRef(event: EventModel): ObjectRef {
+  const ref = event.involvedObject;
+  return ref.namespace === undefined && isNamespacedKind(ref.kind) ? { ...ref, namespace: event.namespace } : ref;
+}
+
+function isNamespacedKind(kind: string): boolean {
+  return Object.prototype.hasOwnProperty.call(KINDS, kind) && KINDS[kind as KindName].namespaced;
+}
+
+/**
+ * Is the event about an object of its own namespace? Those are judged with the namespace (Kubernetes keeps an
+ * object's events in its namespace); events about nodes and other cluster-scoped or unknown kinds are judged with
+ * the whole cluster.
+ */
+function isAboutItsNamespace(event: EventModel): boolean {
+  const ref = event.involvedObject;
+  return isNamespacedKind(ref.kind) && (ref.namespace ?? event.namespace) === event.namespace;
+}
+
+type JudgedKinds = Pick<NamespaceIndex, 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Event'>;
+
+/** The problems of one namespace's objects, and of the Warning events about them. */
+function judgeNamespace(index: JudgedKinds, snapshot: ClusterSnapshot, now: number): Judged {
+  // The scheduler's FailedScheduling event carries the reason a pod is unschedulable; keep the newest per pod.
+  const failedScheduling = new Map<string, EventModel>();
+  for (const event of index.Event) {
+    if (event.reason === 'FailedScheduling' && event.involvedObject.uid) {
+      const previous = failedScheduling.get(event.involvedObject.uid);
+      if (!previous || (event.lastAt ?? 0) > (previous.lastAt ?? 0)) {
+        failedScheduling.set(event.involvedObject.uid, event);
+      }
+    }
+  }
+  const problems: Problem[] = [];
+  let until = Infinity;
+  for (const pod of index.Pod) {
+    // Only a pending pod's problems depend on the time and the scheduler's events; the others on the pod alone.
+    if (pod.phase === 'Pending') {
+      problems.push(...podProblems(pod, failedScheduling, now));
+      until = now + 1;
+    } else {
+      problems.push(...memoized(pod, (p) => podProblems(p, failedScheduling, now)));
+    }
+  }
+  for (const w of [...index.Deployment, ...index.StatefulSet, ...index.DaemonSet]) {
+    problems.push(
+      ...memoized(w, (model) => {
+        const problem = workloadProblem(model);
+        return problem ? [problem] : [];
+      })
+    );
+  }
+  for (const job of index.Job) {
+    problems.push(...memoized(job, jobProblem));
+  }
+  const explained = new Set(problems.map((p) => p.object.uid));
+  const warnings = warningProblems(index.Event.filter(isAboutItsNamespace), snapshot, now, () => explained);
+  return { problems: [...problems, ...warnings.problems], until: Math.min(until, warnings.until) };
+}
+
+/**
+ * One namespace's problems, sorted, kept while the live store hands out the same index object for it (it makes a
+ * new one only when an object of the namespace changed), no kind changed state and the time has not reached a
+ * threshold: after a watch event only the changed namespaces are judged again, not every pod of the cluster.
+ */
+interface NamespaceProblems {
+  at: number;
+  until: number;
+  kindStates: string;
+  problems: Problem[];
+  /** Its events about objects elsewhere (nodes, mostly), judged with the whole cluster. */
+  foreign: EventModel[];
+}
+const byNamespaceIndex = new WeakMap<JudgedKinds, NamespaceProblems>();
+
+function namespaceProblems(index: JudgedKinds, snapshot: ClusterSnapshot, now: number, kindStates: string) {
+  const known = byNamespaceIndex.get(index);
+  if (known && known.kindStates === kindStates && known.at <= now && now < known.until) {
+    return known;
+  }
+  const judged = judgeNamespace(index, snapshot, now);
+  const entry = {
+    at: now,
+    until: judged.until,
+    kindStates,
+    problems: judged.problems.sort(compareProblems),
+    foreign: index.Event.filter((event) => !isAboutItsNamespace(event)),
+  };
+  byNamespaceIndex.set(index, entry);
+  return entry;
+}
+
+/** The objects of the judged kinds that have no namespace (hostile or broken input: the API always sets one). */
+function looseObjects(snapshot: ClusterSnapshot): JudgedKinds | undefined {
+  const kinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Event'] as const;
+  const indexed = (kind: (typeof kinds)[number]) => {
+    let count = 0;
+    snapshot.byNamespace.forEach((index) => (count += index[kind].length));
+    return count;
+  };
+  if (kinds.every((kind) => indexed(kind) === snapshot.byKind[kind].length)) {
+    return undefined;
+  }
+  const loose = <T extends { namespace?: string }>(list: T[]) => list.filter((m) => m.namespace === undefined);
+  const { Pod, Deployment, StatefulSet, DaemonSet, Job, Event } = snapshot.byKind;
+  return {
+    Pod: loose(Pod),
+    Deployment: loose(Deployment),
+    StatefulSet: loose(StatefulSet),
+    DaemonSet: loose(DaemonSet),
+    Job: loose(Job),
+    Event: loose(Event),
+  };
+}
+
+/** Two lists sorted by compareProblems, as one; the first list's entries come first among equals. */
+function mergeSorted(a: Problem[], b: Problem[]): Problem[] {
+  if (b.length === 0) {
+    return a;
+  }
+  const out: Problem[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    out.push(compareProblems(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+  }
+  return out.concat(a.slice(i), b.slice(j));
+}
+
+/** The namespaces in compareProblems' order, sorted again only when the set of namespaces changed. */
+let namespaceOrder: { keys: string[]; sorted: string[] } = { keys: [], sorted: [] };
+function sortedNamespaces(snapshot: ClusterSnapshot): string[] {
+  const keys = [...snapshot.byNamespace.keys()];
+  if (keys.length !== namespaceOrder.keys.length || keys.some((key, i) => key !== namespaceOrder.keys[i])) {
+    namespaceOrder = { keys, sorted: [...keys].sort((a, b) => a.localeCompare(b)) };
+  }
+  return namespaceOrder.sorted;
+}
+
+const lastSelected = new WeakMap<ClusterSnapshot, { now: number; problems: Problem[] }>();
+
+/**
+ * Everything wrong in the cluster now, most severe first; Warning events whose cause is over are history for the
+ * details drawer, not problems. Pure: `now` is the snapshot's build time unless given, so the same snapshot always
+ * yields the same list.
+ */
+export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot.builtAt): Problem[] {
+  const last = lastSelected.get(snapshot);
+  if (last?.now === now) {
+    return last.problems;
+  }
+  const kindStates = KIND_NAMES.map((kind) => snapshot.kinds[kind]?.state).join();
+  const entries = sortedNamespaces(snapshot).map((namespace) =>
+    namespaceProblems(snapshot.byNamespace.get(namespace)!, snapshot, now, kindStates)
+  );
+  // By namespace, each namespace sorted: a stable sort of the whole by severity and type then gives
+  // compareProblems' order without comparing names again.
+  const namespaced = entries.flatMap((entry) => entry.problems).sort((a, b) => rankOf(a) - rankOf(b));
+  const foreign = entries.flatMap((entry) => entry.foreign);
+
+  const clusterWide: Problem[] = [];
+  for (const node of snapshot.byKind.Node) {
+    clusterWide.push(...memoized(node, nodeProblems));
+  }
+  const loose = looseObjects(snapshot);
+  if (loose) {
+    clusterWide.push(...judgeNamespace(loose, snapshot, now).problems);
+    foreign.push(...loose.Event.filter((event) => !isAboutItsNamespace(event)));
+  }
+  if (foreign.length > 0) {
+    let explained: Set<string | undefined> | undefined;
+    const explainedNow = () => (explained ??= new Set([...namespaced, ...clusterWide].map((p) => p.object.uid)));
+    clusterWide.push(...warningProblems(foreign, snapshot, now, explainedNow).problems);
+  }
+  const problems = mergeSorted(namespaced, clusterWide.sort(compareProblems));
+  lastSelected.set(snapshot, { now, problems });
+  return problems;
+}
+
+/** Severity, then type: the first two keys of compareProblems. */
+function rankOf(p: Problem): number {
+  return SEVERITY_ORDER.indexOf(p.severity) * 100 + TYPE_RANK[p.type];
 }
 
 export function compareProblems(a: Problem, b: Problem): number {
   return (
-    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-    TYPE_RANK[a.type] - TYPE_RANK[b.type] ||
+    rankOf(a) - rankOf(b) ||
     (a.object.namespace ?? '').localeCompare(b.object.namespace ?? '') ||
     a.object.name.localeCompare(b.object.name)
   );

@@ -37,12 +37,12 @@ export function involvedObject(snapshot: ClusterSnapshot, event: EventModel): In
   if (!isKindName(ref.kind) || snapshot.kinds[ref.kind]?.state !== 'ok') {
     return undefined;
   }
-  const byUid = ref.uid ? snapshot.byUid.get(ref.uid) : undefined;
-  if (byUid?.kind === ref.kind) {
-    return byUid;
-  }
   // Events live in their object's namespace, so the event's own namespace stands in for a reference without one.
   const namespace = KINDS[ref.kind].namespaced ? (ref.namespace ?? event.namespace) : undefined;
+  const byUid = ref.uid ? snapshot.byUid.get(ref.uid) : undefined;
+  if (byUid?.kind === ref.kind && byUid.namespace === namespace) {
+    return byUid;
+  }
   const namesake = snapshot.byKey.get(objectKey(ref.kind, namespace, ref.name));
   // Kubelets put a Node's name in the uid field. Any other uid on a namesake names an earlier object of that name
   // (a StatefulSet pod deleted and created again), which is gone.

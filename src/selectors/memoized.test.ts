@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import type { RawObject } from '../k8s/client';
+import { ForbiddenError } from '../k8s/errors';
+import { ClusterStore } from '../model/store';
+import { play, rebuilt, stepArb } from '../model/testdata/storeSteps';
+import type { Figures } from '../prometheus/figures';
+import { selectNodeUsage } from './nodeUsage';
+import { selectOverviewCounts } from './overview';
+import { selectProblems } from './problems';
+import { coreEvent, MIN, pod } from './__fixtures__/apiObjects';
+
+const FIGURES: Figures = {
+  nodeCpuUsage: { status: 'ok', values: new Map([['node-a', 1.5]]) },
+  nodeMemoryUsage: { status: 'missing', reason: 'no series' },
+};
+/** The fixture's objects are from 2026-01-01 10:00: its events are recent and its pods pending for minutes then. */
+const FIXTURE_TIME = Date.parse('2026-01-01T10:00:00Z');
+
+describe('selectors memoized on the live store’s snapshots (per namespace index, per node, per model)', () => {
+  it('after any sequence of watch events and relists, equal what a snapshot built from scratch gives', () => {
+    // A snapshot built from scratch has only new index, node and edge objects: nothing memoized applies to it.
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.subarray(['shop', 'billing', 'monitoring', 'kube-system', 'absent']),
+        // Minutes between snapshots: the clock crosses the pending grace and the hour Warning events count for.
+        fc.integer({ min: 0, max: 30 }),
+        (steps, every, namespaces, minutes) => {
+          let compared = 0;
+          play(steps, every, (snapshot, held) => {
+            const reference = rebuilt(held);
+            const now = FIXTURE_TIME + compared * minutes * 60_000;
+            expect(selectOverviewCounts(snapshot, namespaces)).toEqual(selectOverviewCounts(reference, namespaces));
+            expect(selectOverviewCounts(snapshot)).toEqual(selectOverviewCounts(reference));
+            expect(selectProblems(snapshot, now)).toEqual(selectProblems(reference, now));
+            expect(selectNodeUsage(snapshot, FIGURES)).toEqual(selectNodeUsage(reference, FIGURES));
+            compared++;
+          });
+          return compared === Math.ceil(steps.length / every);
+        }
+      ),
+      { numRuns: 200 }
+    );
+  });
+});
+
+describe('selectProblems on an unchanged namespace index', () => {
+  const T = Date.parse('2026-03-01T12:00:00Z');
+  const running = pod('web-1', 'shop', { created: T - 60 * MIN, nodeName: 'node-a' });
+  const aboutPod = coreEvent(
+    { kind: 'Pod', apiVersion: 'v1', metadata: running.metadata },
+    { reason: 'BackOff', message: 'Back-off pulling image', first: T - 10 * MIN, last: T, count: 3, component: 'kubelet' }
+  );
+  const gone = { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'old', namespace: 'shop', uid: 'd-old' } };
+  const aboutDeployment = coreEvent(gone, {
+    reason: 'FailedCreate',
+    message: 'quota exceeded',
+    first: T - 5 * MIN,
+    last: T,
+    count: 1,
+    component: 'replicaset-controller',
+  });
+  const store = () => {
+    const s = new ClusterStore();
+    s.replace('Pod', [running as RawObject]);
+    s.replace('Deployment', []);
+    s.replace('Event', [aboutPod, aboutDeployment] as RawObject[]);
+    return s;
+  };
+  const titles = (problems: ReturnType<typeof selectProblems>) => problems.map((p) => p.title);
+
+  it('drops a Warning event an hour after it was last seen, with nothing changed in between', () => {
+    const snapshot = store().snapshot(T);
+    expect(titles(selectProblems(snapshot, T + 30 * MIN))).toEqual(['BackOff']);
+    expect(titles(selectProblems(snapshot, T + 61 * MIN))).toEqual([]);
+  });
+
+  it('judges an event again when the kind of its object fails to list (the object may exist after all)', () => {
+    const live = store();
+    const listed = live.snapshot(T);
+    // The Deployment kind listed fine and has no "old": that event's cause is gone.
+    expect(titles(selectProblems(listed, T))).toEqual(['BackOff']);
+    live.setState('Deployment', {
+      state: 'error',
+      count: 0,
+      error: new ForbiddenError('Deployment', 'list', undefined, 'verbs: [list]'),
+    });
+    const failed = live.snapshot(T + 1);
+    expect(failed.byNamespace.get('shop')).toBe(listed.byNamespace.get('shop'));
+    expect(titles(selectProblems(failed, T + 1))).toEqual(['FailedCreate', 'BackOff']);
+  });
+});
