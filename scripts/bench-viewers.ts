@@ -27,17 +27,23 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FaultStats } from '../testbed/fault-proxy/src/rules';
-import { loopbackPort, startComponent, stopComponents, waitUntil, type Component } from '../testbed/src/processes';
 import type { ScaleName } from '../testbed/src/scenario';
-import { startStack, type Stack } from '../testbed/src/stack';
+import type { Stack } from '../testbed/src/stack';
+import { percentileOf as percentile } from './lib/bench';
+import {
+  changeOnScreen,
+  machineDescription,
+  pageWithLongTasks,
+  proxyStats,
+  replacingPods,
+  sleep,
+  table,
+  withLiveBench,
+} from './lib/liveBench';
 
-const REPO = path.resolve(__dirname, '..');
 const overviewOf = (uid: string) => `/a/kubeatlas-kubernetes-app/overview?cluster=${uid}&role=Viewer&theme=dark`;
 /** The uids of provisioning/datasources/kubeatlas.yaml; `kubernetes` becomes the polling copy's in poll mode. */
 const DATASOURCES: Record<'kubernetes' | 'prometheus', string> = {
@@ -134,49 +140,6 @@ function pidOf(what: string, parts: string[]): number {
   throw new Error(`no process of ${what} (command line with ${parts.join(' ')}) in /proc`);
 }
 
-function proxyStats(stack: Stack): Promise<FaultStats> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(
-      `${stack.apiUrl}/__faults/stats`,
-      { ca: stack.caPem, headers: { Authorization: `Bearer ${stack.testbed.adminToken}` }, agent: false },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-        response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(body))));
-      }
-    );
-    request.on('error', reject);
-  });
-}
-
-/** The built plugin in the sandbox, in its own process so that its CPU is its own. */
-async function startSandboxProcess(stack: Stack, logDir: string): Promise<{ component: Component; url: string }> {
-  if (!fs.existsSync(path.join(REPO, 'dist/module.js'))) {
-    throw new Error('dist/module.js is missing: run `npm run build` first; the sandbox serves the built plugin.');
-  }
-  const port = await loopbackPort();
-  // The same variables provisioningEnv() hands an in-process sandbox.
-  Object.assign(process.env, {
-    KUBEATLAS_PROMETHEUS_URL: stack.prometheusUrl,
-    KUBEATLAS_CLUSTER_URL: stack.apiUrl,
-    KUBEATLAS_TOKEN: stack.token,
-    KUBEATLAS_CA_CERT: stack.caPem,
-    TSX_TSCONFIG_PATH: path.join(REPO, 'sandbox/tsconfig.json'),
-  });
-  const component = startComponent(
-    'sandbox',
-    process.execPath,
-    ['--import', 'tsx', path.join(REPO, 'sandbox/server/main.ts'), '--no-cluster', '--port', String(port)],
-    logDir
-  );
-  const url = `http://localhost:${port}`;
-  await waitUntil('the sandbox', async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).ok, {
-    timeoutMs: 120_000,
-    watch: [component],
-  });
-  return { component, url };
-}
-
 /** Counts what a page does into the phase current at the time: proxy requests by datasource, bytes, errors. */
 function watchPage(page: Page, closing: () => boolean): void {
   page.on('pageerror', (error) => phase.errors.push(`uncaught exception: ${error.message}`));
@@ -235,14 +198,8 @@ async function render(page: Page, state: { closing: boolean }): Promise<void> {
   }
 }
 
-/** Records the page's main-thread long tasks (Long Tasks API) in `window.__longTasks`, from its first script on. */
-const LONG_TASKS_SCRIPT = `window.__longTasks = [];
-new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
-  .observe({ type: 'longtask', buffered: true });`;
-
 async function newPage(context: BrowserContext, state: { closing: boolean }): Promise<Page> {
-  const page = await context.newPage();
-  await page.addInitScript(LONG_TASKS_SCRIPT);
+  const page = await pageWithLongTasks(context);
   watchPage(page, () => state.closing);
   return page;
 }
@@ -252,8 +209,8 @@ async function mainThread(pages: Page[]): Promise<{ longest: number; over50: num
   const readings = await Promise.all(
     pages.map((page) =>
       page.evaluate(() => {
-        const scope = window as unknown as { __longTasks: number[] };
-        const tasks = scope.__longTasks.splice(0);
+        const scope = window as unknown as { __longTasks: Array<{ duration: number }> };
+        const tasks = scope.__longTasks.splice(0).map((task) => task.duration);
         const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
         return { tasks, heap: memory ? memory.usedJSHeapSize / 2 ** 20 : NaN };
       })
@@ -267,7 +224,6 @@ async function mainThread(pages: Page[]): Promise<{ longest: number; over50: num
   };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const between = (low: number, high: number) => low + Math.random() * (high - low);
 
 /** Each slot opens the Overview and closes it again: half the time before it has rendered, half soon after. */
@@ -312,7 +268,7 @@ async function measure(
   stack: Stack,
   meter: Meter,
   counts: PhaseCounts,
-  body: () => Promise<void>
+  body: () => Promise<unknown>
 ): Promise<PhaseResult> {
   phase = counts;
   stack.setFaults([]); // starts the proxy's counters afresh
@@ -337,18 +293,6 @@ async function measure(
   const peakRequestsPer10s = samples.reduce((peak, value, i) => Math.max(peak, value - (samples[i - 10] ?? 0)), 0);
   const busyShare = (end.machine.busy - start.machine.busy) / Math.max(1, end.machine.total - start.machine.total);
   return { counts, seconds: (end.at - start.at) / 1000, cpu, busyShare, stats, peakRequestsPer10s };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
-    .join('\n');
 }
 
 function report(
@@ -468,59 +412,6 @@ async function pollingCopy(browser: Browser, baseURL: string, stack: Stack): Pro
   }
 }
 
-/** For `ms`: deletes `percent` of the pods that have an owner per minute, in batches every 10 s, as admin. */
-async function replacingPods(stack: Stack, percent: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const list = await stack.kubeGet<{
-      items: Array<{ metadata: { name: string; namespace: string; ownerReferences?: unknown[] } }>;
-    }>('/api/v1/pods');
-    const owned = list.items.filter((p) => p.metadata.ownerReferences?.length);
-    const batch = Math.round((owned.length * percent) / 100 / 6);
-    for (let i = 0; i < batch; i++) {
-      const pod = owned[Math.floor(Math.random() * owned.length)].metadata;
-      try {
-        stack.testbed.kubectl(['-n', pod.namespace, 'delete', 'pod', pod.name, '--wait=false', '--ignore-not-found']);
-      } catch {
-        // Already gone: another batch took it.
-      }
-    }
-    await sleep(Math.min(10_000, Math.max(0, until - Date.now())));
-  }
-}
-
-/**
- * How long a change takes to reach the screen: scales a Deployment of the cluster up by 3 and waits for the
- * Overview's pod count to grow by 3 (kwok creates the pods at once), then scales it back.
- */
-async function changeOnScreen(stack: Stack, page: Page): Promise<string> {
-  const list = await stack.kubeGet<{
-    items: Array<{ metadata: { name: string; namespace: string }; spec: { replicas?: number } }>;
-  }>('/apis/apps/v1/deployments?limit=50');
-  const target = list.items.find((d) => (d.spec.replicas ?? 0) > 0);
-  if (!target) {
-    return 'not measured (no Deployment with replicas)';
-  }
-  const { name, namespace } = target.metadata;
-  const replicas = target.spec.replicas!;
-  const podCount = async () =>
-    Number(/Pods \((\d+)\)/.exec(await page.getByTestId('stat-pods').innerText())?.[1] ?? NaN);
-  const before = await podCount();
-  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas + 3}`]);
-  const scaled = Date.now();
-  let shown: number | undefined;
-  while (Date.now() - scaled < 90_000) {
-    if ((await podCount()) >= before + 3) {
-      shown = Date.now() - scaled;
-      break;
-    }
-    await sleep(50);
-  }
-  stack.testbed.kubectl(['-n', namespace, 'scale', `deployment/${name}`, `--replicas=${replicas}`]);
-  await sleep(5000);
-  return shown === undefined ? 'not within 90 s' : `${shown} ms`;
-}
-
 /** The two designs side by side: what the watch mode costs relative to polling, per viewer-minute. */
 /** `baseline`: the pods being replaced with no viewer, so that what is compared is what the viewers add. */
 function compare(
@@ -553,19 +444,12 @@ function compare(
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  const machine = machineDescription();
   console.log(
     `bench-viewers: scale ${scale}, ${viewers} viewers, modes ${modes.join(' and ')}, ${minutes} min steady ` +
       `(${replacePercent} % of pods replaced per minute), ${churnMinutes} min churn, on ${machine}, ${new Date().toISOString()}`
   );
-  const stack = await startStack({ scale, scrapeIntervalSeconds: 15 });
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeatlas-bench-viewers-'));
-  let sandbox: Component | undefined;
-  let browser: Browser | undefined;
-  try {
-    await stack.waitForScrapes(120_000);
-    const sandboxUp = await startSandboxProcess(stack, logDir);
-    sandbox = sandboxUp.component;
+  await withLiveBench('bench-viewers', scale, async ({ stack, sandbox, browser }) => {
     const port = new URL(stack.testbed.url).port;
     const apiserver = pidOf('kube-apiserver', ['kube-apiserver', `--secure-port=${port}`]);
     const etcdServers = fs
@@ -573,19 +457,15 @@ async function main(): Promise<void> {
       .split('\0')
       .find((a) => a.startsWith('--etcd-servers='))!;
     const etcd = pidOf('etcd', ['etcd', `--listen-client-urls=${etcdServers.slice('--etcd-servers='.length)}`]);
-    const meter: Meter = { pids: { apiserver, etcd, sandbox: sandbox.child.pid! } };
+    const sandboxPid = sandbox.component.child.pid!;
+    const meter: Meter = { pids: { apiserver, etcd, sandbox: sandboxPid } };
     console.log(
-      `stack and sandbox up in ${((Date.now() - started) / 1000).toFixed(0)} s; kube-apiserver pid ${apiserver}, etcd ${etcd}, sandbox ${sandbox.child.pid}`
+      `stack and sandbox up in ${((Date.now() - started) / 1000).toFixed(0)} s; kube-apiserver pid ${apiserver}, etcd ${etcd}, sandbox ${sandboxPid}`
     );
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
     const contexts = await Promise.all(
       Array.from({ length: viewers }, () =>
-        browser!.newContext({ baseURL: sandboxUp.url, viewport: { width: 1400, height: 900 } })
+        browser.newContext({ baseURL: sandbox.url, viewport: { width: 1400, height: 900 } })
       )
     );
 
@@ -612,7 +492,7 @@ async function main(): Promise<void> {
 
     const results: Array<{ mode: string; steady: PhaseResult; churned: PhaseResult }> = [];
     for (const mode of modes) {
-      DATASOURCES.kubernetes = mode === 'watch' ? 'kubeatlas-demo' : await pollingCopy(browser, sandboxUp.url, stack);
+      DATASOURCES.kubernetes = mode === 'watch' ? 'kubeatlas-demo' : await pollingCopy(browser, sandbox.url, stack);
       console.log(`\n== mode ${mode}: opening ${viewers} viewers on datasource ${DATASOURCES.kubernetes}`);
       // The first opens are their own phase: the steady figures are what open pages cost.
       let pages: Page[] = [];
@@ -652,14 +532,7 @@ async function main(): Promise<void> {
       results.push({ mode, steady, churned });
     }
     compare(results, replacing);
-  } finally {
-    await browser?.close();
-    if (sandbox) {
-      await stopComponents([sandbox]);
-    }
-    await stack.stop();
-    fs.rmSync(logDir, { recursive: true, force: true });
-  }
+  });
   console.log(`\ndone in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
 }
 
