@@ -144,12 +144,16 @@ export function takeLongTasks(page: Page): Promise<LongTask[]> {
 export async function replacingPods(stack: Stack, percent: number, ms: number): Promise<number> {
   const until = Date.now() + ms;
   let deleted = 0;
+  // The fraction a batch cannot delete is carried to the next, so that small clusters lose their share too.
+  let owed = 0;
   while (Date.now() < until) {
     const list = await stack.kubeGet<{
       items: Array<{ metadata: { name: string; namespace: string; ownerReferences?: unknown[] } }>;
     }>('/api/v1/pods');
     const owned = list.items.filter((p) => p.metadata.ownerReferences?.length);
-    const batch = Math.round((owned.length * percent) / 100 / 6);
+    owed += (owned.length * percent) / 100 / 6;
+    const batch = Math.floor(owed);
+    owed -= batch;
     for (let i = 0; i < batch; i++) {
       const pod = owned[Math.floor(Math.random() * owned.length)].metadata;
       try {
