@@ -82,15 +82,16 @@ function placementOf(pods: PodModel[]): Placement {
 }
 
 /**
- * A node's placement, kept while the snapshot has the same node model and the same array of edges into it: the live
- * store (src/model/store.ts) gives a node a new array only when a namespace with pods on it changed, so after a watch
- * event only those nodes are summed again, not every pod of the cluster.
+ * A node's placement, kept while the node holds the very same pod models: the live store (src/model/store.ts) keeps
+ * the model of a pod that did not change, and gives a node a new array of edges only when a namespace with pods on
+ * it changed. So after a watch event only the nodes whose pods changed are grouped and summed again, and a node's
+ * own status updates (a heartbeat) cost nothing here. Keyed by uid, since a heartbeat makes a new node model.
  */
-const placements = new WeakMap<NodeModel, { edges: Edge[] | undefined; placement: Placement }>();
+const placements = new Map<string, { edges: Edge[] | undefined; pods: Set<PodModel>; placement: Placement }>();
 
 function placementOnNode(snapshot: ClusterSnapshot, node: NodeModel): Placement {
   const edges = snapshot.edgesTo.get(node.uid);
-  const known = placements.get(node);
+  const known = placements.get(node.uid);
   if (known && known.edges === edges) {
     return known.placement;
   }
@@ -101,13 +102,23 @@ function placementOnNode(snapshot: ClusterSnapshot, node: NodeModel): Placement 
       pods.push(pod);
     }
   }
-  const placement = placementOf(pods);
-  placements.set(node, { edges, placement });
+  const same = known && known.pods.size === pods.length && pods.every((pod) => known.pods.has(pod));
+  const placement = same ? known.placement : placementOf(pods);
+  placements.set(node.uid, { edges, pods: same ? known.pods : new Set(pods), placement });
   return placement;
+}
+
+/** Forgets the nodes gone from the cluster, once they are many. */
+function forgetGoneNodes(nodes: NodeModel[]) {
+  if (placements.size > 2 * nodes.length + 100) {
+    const present = new Set(nodes.map((node) => node.uid));
+    [...placements.keys()].filter((uid) => !present.has(uid)).forEach((uid) => placements.delete(uid));
+  }
 }
 
 /** Per-node allocatable vs requests vs limits (API) vs usage (Prometheus, one `by (node)` query per figure). */
 export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): NodeUsage[] {
+  forgetGoneNodes(snapshot.byKind.Node);
   return snapshot.byKind.Node.map((node) => {
     const { podsByNamespace, requests, limits, active } = placementOnNode(snapshot, node);
     return {
