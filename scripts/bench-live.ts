@@ -14,10 +14,13 @@
  *               long a Deployment scaled up by 3 takes to show on the Overview.
  *
  *   npx tsx --tsconfig sandbox/tsconfig.json scripts/bench-live.ts [--scale S|M|L|XL] [--minutes 30] [--runs 3]
- *     [--replace-pods 1]
+ *     [--replace-pods 1] [--profile]
  *
- * --minutes 0 measures the first load only.
+ * --minutes 0 measures the first load only. --profile samples both pages' main threads through the steady state,
+ * writes bench-live-<page>.cpuprofile into the working directory and prints what the long tasks are made of, by
+ * original source (dist/*.js.map); sampling slows the pages, so a profiled run's figures are not the benchmark's.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { DEFAULT_PAGE_SIZE } from '../src/k8s/client';
@@ -27,6 +30,7 @@ import type { ScaleName } from '../testbed/src/scenario';
 import type { Stack } from '../testbed/src/stack';
 // A namespace: this script uses most of the module, and its calls read as the shared helpers they are.
 import * as live from './lib/liveBench';
+import { startProfile, stopProfile, type LongTaskBreakdown } from './lib/cpuProfile';
 
 const DATASOURCE = 'kubeatlas-demo';
 const PROMETHEUS = 'kubeatlas-prometheus';
@@ -48,6 +52,7 @@ const { values: flags } = parseArgs({
     minutes: { type: 'string', default: '30' },
     'replace-pods': { type: 'string', default: '1' },
     runs: { type: 'string', default: '3' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const scale = flags.scale!.toUpperCase() as ScaleName;
@@ -424,6 +429,8 @@ async function steady(stack: Stack, browser: Browser, baseURL: string, list: { r
   // Minute 0: after the first load and the scale-up, before any pod is replaced.
   const heaps: number[][] = [await Promise.all(open.map(heapAfterGc))];
   await Promise.all(open.map(appLongTasks));
+  const profiles = flags.profile ? await Promise.all(open.map((o) => startProfile(o.page, o.cdp))) : [];
+  const tasksByPage: live.LongTask[][] = open.map(() => []);
   const trafficAtStart = totals(open);
   stack.setFaults([]); // starts the proxy's counters afresh
   let before = await live.proxyStats(stack);
@@ -444,7 +451,9 @@ async function steady(stack: Stack, browser: Browser, baseURL: string, list: { r
     await live.sleep(Math.max(0, started + minute * 60_000 - Date.now()));
     const stats = await live.proxyStats(stack);
     const decoded = kubeOnly(totals(open), 'decoded');
-    const tasks = (await Promise.all(open.map(appLongTasks))).flat();
+    const pageTasks = await Promise.all(open.map(appLongTasks));
+    pageTasks.forEach((t, i) => tasksByPage[i].push(...t));
+    const tasks = pageTasks.flat();
     heaps.push(await Promise.all(open.map(heapAfterGc)));
     const bytes = stats.responseBytes - before.responseBytes;
     proxyBytes.push(bytes);
@@ -478,6 +487,10 @@ async function steady(stack: Stack, browser: Browser, baseURL: string, list: { r
   });
   const seconds = (Date.now() - started) / 1000;
   summarize({ open, heaps, allTasks, proxyBytes, list, steadyTraffic, seconds, podsReplaced });
+  for (const [i, running] of profiles.entries()) {
+    const file = path.resolve(`bench-live-${open[i].name.toLowerCase()}.cpuprofile`);
+    printBreakdown(open[i].name, file, await stopProfile(running, tasksByPage[i], file, path.resolve('dist')));
+  }
   await Promise.all(open.map((o) => o.context.close()));
 }
 
@@ -544,6 +557,17 @@ function summarize(run: {
       console.log(`${o.name} errors (${o.errors.length}):\n  ${distinct.slice(0, 10).join('\n  ')}`);
     }
   }
+}
+
+function printBreakdown(page: string, file: string, b: LongTaskBreakdown): void {
+  const share = (ms: number) => percent(ms, b.sampledMs);
+  const top = (rows: Array<[string, number]>) =>
+    rows.slice(0, 15).map(([name, ms]) => [name, `${ms.toFixed(0)} ms`, share(ms)]);
+  console.log(
+    `\n## ${page}: what its long tasks are made of (${b.sampledMs.toFixed(0)} ms sampled inside them; profile: ${file})\n\n` +
+      `${live.table([['self time', 'ms', 'share'], ...top(b.self)])}\n\n` +
+      live.table([['source file on the stack', 'ms', 'share'], ...top(b.inclusiveByFile)])
+  );
 }
 
 async function main(): Promise<void> {
