@@ -15,6 +15,7 @@ import {
 import { KIND_NAMES, KINDS } from '../k8s/kinds';
 import { refOf } from '../model/snapshot';
 import { formatBytes } from './format';
+import { looseObjects } from './looseObjects';
 import { involvedObject, isSuperseded, lastSeenAt } from './warningEvents';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -338,7 +339,8 @@ function isAboutItsNamespace(event: EventModel): boolean {
   return isNamespacedKind(ref.kind) && (ref.namespace ?? event.namespace) === event.namespace;
 }
 
-type JudgedKinds = Pick<NamespaceIndex, 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Event'>;
+const JUDGED_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Event'] as const;
+type JudgedKinds = Pick<NamespaceIndex, (typeof JUDGED_KINDS)[number]>;
 
 /** The problems of one namespace's objects, and of the Warning events about them. */
 function judgeNamespace(index: JudgedKinds, snapshot: ClusterSnapshot, now: number): Judged {
@@ -411,29 +413,6 @@ function namespaceProblems(index: JudgedKinds, snapshot: ClusterSnapshot, now: n
   return entry;
 }
 
-/** The objects of the judged kinds that have no namespace (hostile or broken input: the API always sets one). */
-function looseObjects(snapshot: ClusterSnapshot): JudgedKinds | undefined {
-  const kinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Event'] as const;
-  const indexed = (kind: (typeof kinds)[number]) => {
-    let count = 0;
-    snapshot.byNamespace.forEach((index) => (count += index[kind].length));
-    return count;
-  };
-  if (kinds.every((kind) => indexed(kind) === snapshot.byKind[kind].length)) {
-    return undefined;
-  }
-  const loose = <T extends { namespace?: string }>(list: T[]) => list.filter((m) => m.namespace === undefined);
-  const { Pod, Deployment, StatefulSet, DaemonSet, Job, Event } = snapshot.byKind;
-  return {
-    Pod: loose(Pod),
-    Deployment: loose(Deployment),
-    StatefulSet: loose(StatefulSet),
-    DaemonSet: loose(DaemonSet),
-    Job: loose(Job),
-    Event: loose(Event),
-  };
-}
-
 /** Two lists sorted by compareProblems, as one; the first list's entries come first among equals. */
 function mergeSorted(a: Problem[], b: Problem[]): Problem[] {
   if (b.length === 0) {
@@ -483,7 +462,7 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
   for (const node of snapshot.byKind.Node) {
     clusterWide.push(...memoized(node, nodeProblems));
   }
-  const loose = looseObjects(snapshot);
+  const loose = looseObjects(snapshot, JUDGED_KINDS);
   if (loose) {
     clusterWide.push(...judgeNamespace(loose, snapshot, now).problems);
     foreign.push(...loose.Event.filter((event) => !isAboutItsNamespace(event)));
