@@ -89,8 +89,16 @@ function terminationText(c: ContainerSummary): string {
   return `last terminated ${t.reason}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ''}`;
 }
 
-function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, now: number): Problem[] {
+/** What a set of objects yields, and until when that holds: a judgement that depends on the time ends then. */
+interface Judged {
+  problems: Problem[];
+  /** epoch ms (exclusive) from which the time may change the outcome. */
+  until: number;
+}
+
+function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, now: number): Judged {
   const out: Problem[] = [];
+  let until = Infinity;
   const object = refOf(pod);
   let listed = false;
   for (const c of [...pod.initContainers, ...pod.containers]) {
@@ -151,16 +159,24 @@ function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, n
         since: event?.firstAt ?? pod.createdAt,
       });
       listed = true;
-    } else if (!listed && pod.createdAt !== undefined && now - pod.createdAt > PENDING_GRACE_MS) {
-      out.push({
-        severity: 'warning',
-        type: 'Pending',
-        object,
-        title: `Pending${pod.status.reason ? `: ${pod.status.reason}` : ''}`,
-        detail: pod.status.message ?? `Pending for ${Math.round((now - pod.createdAt) / 60000)} minutes.`,
-        since: pod.createdAt,
-      });
-      listed = true;
+    } else if (!listed && pod.createdAt !== undefined) {
+      const pendingFor = now - pod.createdAt;
+      if (pendingFor <= PENDING_GRACE_MS) {
+        until = pod.createdAt + PENDING_GRACE_MS + 1;
+      } else {
+        const minutes = Math.round(pendingFor / 60000);
+        out.push({
+          severity: 'warning',
+          type: 'Pending',
+          object,
+          title: `Pending${pod.status.reason ? `: ${pod.status.reason}` : ''}`,
+          detail: pod.status.message ?? `Pending for ${minutes} minutes.`,
+          since: pod.createdAt,
+        });
+        listed = true;
+        // Shown without a message, the minutes go up at every half minute (Math.round).
+        until = pod.status.message === undefined ? pod.createdAt + (minutes + 0.5) * 60000 : Infinity;
+      }
     }
   }
 
@@ -176,7 +192,7 @@ function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, n
         .join('; '),
     });
   }
-  return out;
+  return { problems: out, until };
 }
 
 function nodeProblems(node: NodeModel): Problem[] {
@@ -263,13 +279,6 @@ function jobProblem(job: JobModel): Problem[] {
       since: job.completedAt ?? job.startedAt,
     },
   ];
-}
-
-/** What a set of objects yields, and until when that holds: a judgement that depends on the time ends then. */
-interface Judged {
-  problems: Problem[];
-  /** epoch ms (exclusive) from which the time may change the outcome. */
-  until: number;
 }
 
 /**
@@ -359,10 +368,11 @@ function judgeNamespace(index: JudgedKinds, snapshot: ClusterSnapshot, now: numb
   for (const pod of index.Pod) {
     // Only a pending pod's problems depend on the time and the scheduler's events; the others on the pod alone.
     if (pod.phase === 'Pending') {
-      problems.push(...podProblems(pod, failedScheduling, now));
-      until = now + 1;
+      const judged = podProblems(pod, failedScheduling, now);
+      problems.push(...judged.problems);
+      until = Math.min(until, judged.until);
     } else {
-      problems.push(...memoized(pod, (p) => podProblems(p, failedScheduling, now)));
+      problems.push(...memoized(pod, (p) => podProblems(p, failedScheduling, now).problems));
     }
   }
   for (const w of [...index.Deployment, ...index.StatefulSet, ...index.DaemonSet]) {
