@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import type { RawObject } from '../k8s/client';
 import { ForbiddenError } from '../k8s/errors';
 import { ClusterStore } from '../model/store';
+import type { ClusterSnapshot } from '../model/types';
 import { play, rebuilt, stepArb } from '../model/testdata/storeSteps';
 import type { Figures } from '../prometheus/figures';
 import { selectNodeUsage } from './nodeUsage';
 import { selectOverviewCounts } from './overview';
 import { PENDING_GRACE_MS, selectProblems } from './problems';
-import { coreEvent, MIN, pod } from './__fixtures__/apiObjects';
+import { coreEvent, MIN, pod, readyNode } from './__fixtures__/apiObjects';
 
 const FIGURES: Figures = {
   nodeCpuUsage: { status: 'ok', values: new Map([['node-a', 1.5]]) },
@@ -151,5 +152,48 @@ describe('selectProblems on an unchanged namespace index', () => {
     const later = selectProblems(snapshot, T + 50 * MIN);
     expect(later).toHaveLength(1);
     expect(later[0]).toBe(listed);
+  });
+});
+
+describe('selectNodeUsage on the live store’s snapshots', () => {
+  const T = Date.parse('2026-03-01T12:00:00Z');
+  // New nodes (uids) for each test: the placements are kept per node uid across snapshots.
+  const cluster = () => {
+    const nodes = ['node-x', 'node-y'].map((name) => readyNode(name, T - 60 * MIN, T - 60 * MIN, T));
+    const pods = ['a', 'b', 'c'].map((name) =>
+      pod(`web-${name}`, 'shop', { created: T - 10 * MIN, nodeName: 'node-x' })
+    );
+    const store = new ClusterStore();
+    store.replace('Node', nodes as RawObject[]);
+    store.replace('Pod', pods as RawObject[]);
+    return { store, pods };
+  };
+  const placed = (snapshot: ClusterSnapshot) =>
+    selectNodeUsage(snapshot, FIGURES).map(
+      (u) =>
+        `${u.node.name}: ${u.pods.requests} pods, ${u.memory.requests / 2 ** 20} MiB, ` +
+        u.podsByNamespace.flatMap((group) => group.pods.map((p) => p.name)).join(' ')
+    );
+
+  it('sums a node again when a pod leaves it, the others staying the same models', () => {
+    const { store, pods } = cluster();
+    expect(placed(store.snapshot(T))).toEqual([
+      'node-x: 3 pods, 384 MiB, web-a web-b web-c',
+      'node-y: 0 pods, 0 MiB, ',
+    ]);
+    store.apply('Pod', 'DELETED', pods[1] as RawObject);
+    expect(placed(store.snapshot(T + 1))).toEqual(['node-x: 2 pods, 256 MiB, web-a web-c', 'node-y: 0 pods, 0 MiB, ']);
+  });
+
+  it('sums both nodes again when a pod moves from one to the other', () => {
+    const { store, pods } = cluster();
+    placed(store.snapshot(T)); // the placements to reuse or not
+    const moved = { ...pods[2], metadata: { ...pods[2].metadata, resourceVersion: '900' } };
+    moved.spec = { ...moved.spec, nodeName: 'node-y' };
+    store.apply('Pod', 'MODIFIED', moved as RawObject);
+    expect(placed(store.snapshot(T + 1))).toEqual([
+      'node-x: 2 pods, 256 MiB, web-a web-b',
+      'node-y: 1 pods, 128 MiB, web-c',
+    ]);
   });
 });
