@@ -1,4 +1,5 @@
 import { ClusterSnapshot, Health, NamespaceIndex } from '../model/types';
+import { looseObjects } from './looseObjects';
 import { Problem, selectProblems } from './problems';
 
 export interface OverviewCounts {
@@ -26,7 +27,8 @@ interface NamespaceCounts {
  */
 const namespaceCounts = new WeakMap<CountedKinds, NamespaceCounts>();
 
-type CountedKinds = Pick<NamespaceIndex, 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet'>;
+const COUNTED_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet'] as const;
+type CountedKinds = Pick<NamespaceIndex, (typeof COUNTED_KINDS)[number]>;
 
 function countsOf(index: CountedKinds): NamespaceCounts {
   const known = namespaceCounts.get(index);
@@ -75,19 +77,10 @@ export function selectOverviewCounts(snapshot: ClusterSnapshot, namespaces: stri
       add(countsOf(index));
     }
   }
-  const { Pod, Deployment, StatefulSet, DaemonSet } = snapshot.byKind;
-  const workloads = Deployment.length + StatefulSet.length + DaemonSet.length;
-  if (namespaces.length === 0 && (total.pods < Pod.length || total.workloads < workloads)) {
-    // Objects without a namespace (hostile or broken input: the API always sets one) are in no namespace index.
-    const loose = <T extends { namespace?: string }>(list: T[]) => list.filter((m) => m.namespace === undefined);
-    add(
-      countsOf({
-        Pod: loose(Pod),
-        Deployment: loose(Deployment),
-        StatefulSet: loose(StatefulSet),
-        DaemonSet: loose(DaemonSet),
-      })
-    );
+  // Objects without a namespace are in no namespace index; only the unfiltered counts include them.
+  const loose = namespaces.length === 0 ? looseObjects(snapshot, COUNTED_KINDS) : undefined;
+  if (loose) {
+    add(countsOf(loose));
   }
   const podPhases = [...phases.entries()].map(([phase, count]) => ({ phase, count }));
   podPhases.push({ phase: 'Terminating', count: total.terminating });

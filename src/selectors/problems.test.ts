@@ -1,8 +1,8 @@
 import { ForbiddenError } from '../k8s/errors';
-import { snapshotFromRaw } from './__fixtures__/apiObjects';
+import { MIN, pod, snapshotFromRaw } from './__fixtures__/apiObjects';
 import { demoRawObjects, demoSnapshot, NOW } from './__fixtures__/cluster';
 import { NOW as NOW_STALE, staleEventsSnapshot } from './__fixtures__/staleEvents';
-import { selectOverviewProblems } from './overview';
+import { selectOverviewCounts, selectOverviewProblems } from './overview';
 import { Problem, problemUids, selectProblems } from './problems';
 
 describe('selectProblems', () => {
@@ -67,6 +67,22 @@ describe('selectProblems', () => {
     const uids = problemUids(problems);
     const apiPod = demoSnapshot().byKind.Pod.find((p) => p.name === 'api-7d9f-x')!;
     expect(uids.has(apiPod.uid)).toBe(true);
+  });
+});
+
+describe('objects without a namespace (broken input: in no namespace index)', () => {
+  it('are judged and counted with the whole cluster', () => {
+    const raw = pod('loose-1', 'shop', {
+      created: NOW - 60 * MIN,
+      nodeName: 'node-a',
+      waiting: { reason: 'ErrImagePull' },
+    });
+    delete (raw.metadata as { namespace?: string }).namespace;
+    const snapshot = snapshotFromRaw({ Pod: [raw] }, NOW);
+    expect(snapshot.byNamespace.size).toBe(0);
+    expect(selectProblems(snapshot).map((p) => `${p.type} ${p.object.name}`)).toEqual(['ImagePull loose-1']);
+    expect(selectOverviewCounts(snapshot).pods).toBe(1);
+    expect(selectOverviewCounts(snapshot, ['shop']).pods).toBe(0);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 import { KIND_NAMES, KINDS } from '../k8s/kinds';
 import { refOf } from '../model/snapshot';
 import { formatBytes } from './format';
+import { looseObjects } from './looseObjects';
 import { involvedObject, isSuperseded, lastSeenAt } from './warningEvents';
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -88,8 +89,16 @@ function terminationText(c: ContainerSummary): string {
   return `last terminated ${t.reason}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ''}`;
 }
 
-function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, now: number): Problem[] {
+/** What a set of objects yields, and until when that holds: a judgement that depends on the time ends then. */
+interface Judged {
+  problems: Problem[];
+  /** epoch ms (exclusive) from which the time may change the outcome. */
+  until: number;
+}
+
+function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, now: number): Judged {
   const out: Problem[] = [];
+  let until = Infinity;
   const object = refOf(pod);
   let listed = false;
   for (const c of [...pod.initContainers, ...pod.containers]) {
@@ -150,16 +159,24 @@ function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, n
         since: event?.firstAt ?? pod.createdAt,
       });
       listed = true;
-    } else if (!listed && pod.createdAt !== undefined && now - pod.createdAt > PENDING_GRACE_MS) {
-      out.push({
-        severity: 'warning',
-        type: 'Pending',
-        object,
-        title: `Pending${pod.status.reason ? `: ${pod.status.reason}` : ''}`,
-        detail: pod.status.message ?? `Pending for ${Math.round((now - pod.createdAt) / 60000)} minutes.`,
-        since: pod.createdAt,
-      });
-      listed = true;
+    } else if (!listed && pod.createdAt !== undefined) {
+      const pendingFor = now - pod.createdAt;
+      if (pendingFor <= PENDING_GRACE_MS) {
+        until = pod.createdAt + PENDING_GRACE_MS + 1;
+      } else {
+        const minutes = Math.round(pendingFor / 60000);
+        out.push({
+          severity: 'warning',
+          type: 'Pending',
+          object,
+          title: `Pending${pod.status.reason ? `: ${pod.status.reason}` : ''}`,
+          detail: pod.status.message ?? `Pending for ${minutes} minutes.`,
+          since: pod.createdAt,
+        });
+        listed = true;
+        // Shown without a message, the minutes go up at every half minute (Math.round).
+        until = pod.status.message === undefined ? pod.createdAt + (minutes + 0.5) * 60000 : Infinity;
+      }
     }
   }
 
@@ -175,7 +192,7 @@ function podProblems(pod: PodModel, failedScheduling: Map<string, EventModel>, n
         .join('; '),
     });
   }
-  return out;
+  return { problems: out, until };
 }
 
 function nodeProblems(node: NodeModel): Problem[] {
@@ -264,13 +281,6 @@ function jobProblem(job: JobModel): Problem[] {
   ];
 }
 
-/** What a set of objects yields, and until when that holds: a judgement that depends on the time ends then. */
-interface Judged {
-  problems: Problem[];
-  /** epoch ms (exclusive) from which the time may change the outcome. */
-  until: number;
-}
-
 /**
  * Warning events still current (not superseded, see ./warningEvents.ts) and not already explained by a problem of
  * their object: one entry per object and reason, showing its newest event.
@@ -338,7 +348,8 @@ function isAboutItsNamespace(event: EventModel): boolean {
   return isNamespacedKind(ref.kind) && (ref.namespace ?? event.namespace) === event.namespace;
 }
 
-type JudgedKinds = Pick<NamespaceIndex, 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Event'>;
+const JUDGED_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Event'] as const;
+type JudgedKinds = Pick<NamespaceIndex, (typeof JUDGED_KINDS)[number]>;
 
 /** The problems of one namespace's objects, and of the Warning events about them. */
 function judgeNamespace(index: JudgedKinds, snapshot: ClusterSnapshot, now: number): Judged {
@@ -357,10 +368,11 @@ function judgeNamespace(index: JudgedKinds, snapshot: ClusterSnapshot, now: numb
   for (const pod of index.Pod) {
     // Only a pending pod's problems depend on the time and the scheduler's events; the others on the pod alone.
     if (pod.phase === 'Pending') {
-      problems.push(...podProblems(pod, failedScheduling, now));
-      until = now + 1;
+      const judged = podProblems(pod, failedScheduling, now);
+      problems.push(...judged.problems);
+      until = Math.min(until, judged.until);
     } else {
-      problems.push(...memoized(pod, (p) => podProblems(p, failedScheduling, now)));
+      problems.push(...memoized(pod, (p) => podProblems(p, failedScheduling, now).problems));
     }
   }
   for (const w of [...index.Deployment, ...index.StatefulSet, ...index.DaemonSet]) {
@@ -409,29 +421,6 @@ function namespaceProblems(index: JudgedKinds, snapshot: ClusterSnapshot, now: n
   };
   byNamespaceIndex.set(index, entry);
   return entry;
-}
-
-/** The objects of the judged kinds that have no namespace (hostile or broken input: the API always sets one). */
-function looseObjects(snapshot: ClusterSnapshot): JudgedKinds | undefined {
-  const kinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Event'] as const;
-  const indexed = (kind: (typeof kinds)[number]) => {
-    let count = 0;
-    snapshot.byNamespace.forEach((index) => (count += index[kind].length));
-    return count;
-  };
-  if (kinds.every((kind) => indexed(kind) === snapshot.byKind[kind].length)) {
-    return undefined;
-  }
-  const loose = <T extends { namespace?: string }>(list: T[]) => list.filter((m) => m.namespace === undefined);
-  const { Pod, Deployment, StatefulSet, DaemonSet, Job, Event } = snapshot.byKind;
-  return {
-    Pod: loose(Pod),
-    Deployment: loose(Deployment),
-    StatefulSet: loose(StatefulSet),
-    DaemonSet: loose(DaemonSet),
-    Job: loose(Job),
-    Event: loose(Event),
-  };
 }
 
 /** Two lists sorted by compareProblems, as one; the first list's entries come first among equals. */
@@ -483,7 +472,7 @@ export function selectProblems(snapshot: ClusterSnapshot, now: number = snapshot
   for (const node of snapshot.byKind.Node) {
     clusterWide.push(...memoized(node, nodeProblems));
   }
-  const loose = looseObjects(snapshot);
+  const loose = looseObjects(snapshot, JUDGED_KINDS);
   if (loose) {
     clusterWide.push(...judgeNamespace(loose, snapshot, now).problems);
     foreign.push(...loose.Event.filter((event) => !isAboutItsNamespace(event)));
