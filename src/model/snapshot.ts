@@ -116,7 +116,7 @@ function addEdge(snapshot: ClusterSnapshot, edge: Edge) {
   }
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V) {
+export function push<V>(map: Map<string, V[]>, key: string, value: V) {
   const list = map.get(key);
   if (list) {
     list.push(value);

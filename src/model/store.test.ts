@@ -63,7 +63,7 @@ describe('ClusterStore', () => {
 
     const untouched = [...first.byNamespace.keys()].filter((ns) => ns !== 'shop');
     expect(untouched.length).toBeGreaterThan(0);
-    store.apply('Pod', 'MODIFIED', mutate(pod, 4, 1));
+    store.apply('Pod', 'MODIFIED', mutate('Pod', pod, 4, 1));
     const second = store.snapshot();
     expect(second).not.toBe(first);
     expect(second.byNamespace.get('shop')).not.toBe(first.byNamespace.get('shop'));
@@ -87,7 +87,7 @@ describe('ClusterStore', () => {
     expect(snapshot.kinds.Service).toMatchObject({ state: 'absent', count: 0 });
     expect(snapshot.byKind.Service).toHaveLength(0);
     // The next event clears the error: the kind is live again.
-    store.apply('Pod', 'MODIFIED', mutate(raw.rawPods[0], 3, 2));
+    store.apply('Pod', 'MODIFIED', mutate('Pod', raw.rawPods[0], 3, 2));
     expect(store.snapshot().kinds.Pod).toMatchObject({ state: 'ok', error: undefined });
   });
 });

@@ -3,20 +3,20 @@
  * replacements (a LIST, a relist) change it in place, and `snapshot()` hands the pages a ClusterSnapshot that differs
  * from the previous one only where something changed.
  *
- * What a change costs: normalizing the changed object, and rebuilding the index and edges of its namespace (every
- * relation's source is namespaced, and its targets are in the same namespace or cluster-scoped). A change of a node's
- * or namespace's presence relinks everything, as a LIST would; those are rare. Namespaces that did not change keep
- * their NamespaceIndex object, so selectors can memoize per namespace on its identity.
+ * What a change costs: normalizing the changed object, redoing its own edges and those of the objects whose edges it
+ * can alter (./liveEdges.ts), and a new array for its kind in its namespace's index. Namespaces that did not change
+ * keep their NamespaceIndex object, and a namespace's kinds that did not change keep their arrays, so selectors can
+ * memoize per namespace on its identity.
  *
  * byUid, byKey, edgesFrom and edgesTo are shared between successive snapshots and updated in place (a snapshot is
  * read within one render, never kept beside a newer one); byKind arrays and byNamespace are new where changed.
  */
 import type { RawObject } from '../k8s/client';
 import { KIND_NAMES } from '../k8s/kinds';
+import { LiveEdges } from './liveEdges';
 import { normalize, normalizeAll } from './normalize';
-import { RELATIONS } from './relations';
-import { deriveEdges, edgeContext, edgeSourceKind, emptyIndex, objectKey } from './snapshot';
-import type { AnyModel, ClusterSnapshot, Edge, KindLoadState, KindName, NamespaceIndex } from './types';
+import { emptyIndex, objectKey } from './snapshot';
+import type { AnyModel, ClusterSnapshot, KindLoadState, KindName, NamespaceIndex } from './types';
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -24,7 +24,6 @@ interface Partition {
   /** kind → uid → model, for this namespace. */
   members: Map<KindName, Map<string, AnyModel>>;
   index: NamespaceIndex;
-  edges: Edge[];
 }
 
 export class ClusterStore {
@@ -33,12 +32,16 @@ export class ClusterStore {
   private readonly partitions = new Map<string, Partition>();
   private readonly byUid = new Map<string, AnyModel>();
   private readonly byKey = new Map<string, AnyModel>();
-  private readonly edgesFrom = new Map<string, Edge[]>();
-  private readonly edgesTo = new Map<string, Edge[]>();
+  private readonly edges = new LiveEdges({
+    byUid: this.byUid,
+    byKey: this.byKey,
+    model: (kind, uid) => this.models.get(kind)!.get(uid),
+    inNamespace: (kind, namespace) => this.partitions.get(namespace)?.members.get(kind)!.values() ?? [],
+  });
   private readonly byKind: NamespaceIndex = emptyIndex();
-  private readonly dirtyNamespaces = new Set<string>();
+  /** namespace → its kinds that changed */
+  private readonly dirtyNamespaces = new Map<string, Set<KindName>>();
   private readonly dirtyKinds = new Set<KindName>();
-  private relinkAll = false;
   private current?: ClusterSnapshot;
 
   /** Replaces every object of a kind (a LIST or relist): objects not in `items` are gone. */
@@ -107,25 +110,15 @@ export class ClusterStore {
 
   /** The snapshot for the pages: the previous object when nothing changed since. */
   snapshot(now: number = Date.now()): ClusterSnapshot {
-    if (this.current && this.dirtyKinds.size === 0 && this.dirtyNamespaces.size === 0 && !this.relinkAll) {
+    const edgesChanged = this.edges.flush();
+    if (this.current && this.dirtyKinds.size === 0 && this.dirtyNamespaces.size === 0 && !edgesChanged) {
       return this.current;
-    }
-    if (this.relinkAll) {
-      this.partitions.forEach((_, namespace) => this.dirtyNamespaces.add(namespace));
-      this.edgesFrom.clear();
-      this.edgesTo.clear();
-      this.partitions.forEach((partition) => (partition.edges = []));
     }
     for (const kind of this.dirtyKinds) {
       (this.byKind[kind] as AnyModel[]) = [...this.models.get(kind)!.values()];
     }
-    const context = edgeContext(
-      this.byUid,
-      this.byKey,
-      (kind, namespace) => (this.partitions.get(namespace)?.index[kind] ?? []) as AnyModel[]
-    );
-    for (const namespace of this.dirtyNamespaces) {
-      this.relink(namespace, context);
+    for (const [namespace, kinds] of this.dirtyNamespaces) {
+      this.reindex(namespace, kinds);
     }
     const byNamespace = new Map<string, NamespaceIndex>();
     for (const [namespace, partition] of this.partitions) {
@@ -137,22 +130,21 @@ export class ClusterStore {
     }
     this.dirtyKinds.clear();
     this.dirtyNamespaces.clear();
-    this.relinkAll = false;
     this.current = {
       builtAt: now,
       byUid: this.byUid,
       byKind: { ...this.byKind },
       byNamespace,
       byKey: this.byKey,
-      edgesFrom: this.edgesFrom,
-      edgesTo: this.edgesTo,
+      edgesFrom: this.edges.from,
+      edgesTo: this.edges.to,
       kinds,
     };
     return this.current;
   }
 
   private upsert(model: AnyModel, before: AnyModel | undefined) {
-    if (before && before.namespace !== model.namespace) {
+    if (before && (before.namespace !== model.namespace || before.name !== model.name)) {
       this.remove(before);
       before = undefined;
     }
@@ -161,11 +153,9 @@ export class ClusterStore {
     this.byKey.set(objectKey(model.kind, model.namespace, model.name), model);
     if (model.namespace !== undefined) {
       this.partition(model.namespace).members.get(model.kind)!.set(model.uid, model);
-      this.dirtyNamespaces.add(model.namespace);
-    } else if (!before) {
-      // A node that appears may be the missing target of pods or events in any namespace.
-      this.relinkAll = true;
+      this.markNamespace(model.namespace, model.kind);
     }
+    this.edges.touched(model, !before);
   }
 
   private remove(model: AnyModel) {
@@ -177,9 +167,17 @@ export class ClusterStore {
     }
     if (model.namespace !== undefined) {
       this.partitions.get(model.namespace)?.members.get(model.kind)!.delete(model.uid);
-      this.dirtyNamespaces.add(model.namespace);
+      this.markNamespace(model.namespace, model.kind);
+    }
+    this.edges.touched(model, true);
+  }
+
+  private markNamespace(namespace: string, kind: KindName) {
+    const kinds = this.dirtyNamespaces.get(namespace);
+    if (kinds) {
+      kinds.add(kind);
     } else {
-      this.relinkAll = true;
+      this.dirtyNamespaces.set(namespace, new Set([kind]));
     }
   }
 
@@ -189,79 +187,28 @@ export class ClusterStore {
       partition = {
         members: new Map(KIND_NAMES.map((k) => [k, new Map()])),
         index: emptyIndex(),
-        edges: [],
       };
       this.partitions.set(namespace, partition);
     }
     return partition;
   }
 
-  /** Rebuilds one namespace's index and edges, replacing its old edges in edgesFrom and edgesTo. */
-  private relink(namespace: string, context: ReturnType<typeof edgeContext>) {
+  /** A new index for a namespace, with new arrays for the kinds that changed; an empty namespace is dropped. */
+  private reindex(namespace: string, kinds: Set<KindName>) {
     const partition = this.partitions.get(namespace);
     if (!partition) {
       return;
     }
-    const index = emptyIndex();
     let size = 0;
-    for (const kind of KIND_NAMES) {
-      const members = partition.members.get(kind)!;
-      (index[kind] as AnyModel[]) = [...members.values()];
-      size += members.size;
-    }
-    this.unlink(partition.edges);
+    partition.members.forEach((members) => (size += members.size));
     if (size === 0) {
       this.partitions.delete(namespace);
       return;
     }
+    const index = { ...partition.index };
+    for (const kind of kinds) {
+      (index[kind] as AnyModel[]) = [...partition.members.get(kind)!.values()];
+    }
     partition.index = index;
-    const edges: Edge[] = [];
-    for (const spec of RELATIONS) {
-      deriveEdges(spec, index[edgeSourceKind(spec)] as AnyModel[], context, (edge) => edges.push(edge));
-    }
-    partition.edges = edges;
-    const from = new Map<string, Edge[]>();
-    const to = new Map<string, Edge[]>();
-    for (const edge of edges) {
-      push(from, edge.from, edge);
-      if (edge.to) {
-        push(to, edge.to, edge);
-      }
-    }
-    // New arrays, so a list a previous snapshot handed out never changes.
-    from.forEach((list, uid) => this.edgesFrom.set(uid, list));
-    to.forEach((list, uid) => this.edgesTo.set(uid, [...(this.edgesTo.get(uid) ?? []), ...list]));
-  }
-
-  /** Takes a namespace's previous edges out of the shared maps (new arrays, so a held list never changes). */
-  private unlink(edges: Edge[]) {
-    if (edges.length === 0) {
-      return;
-    }
-    const gone = new Set(edges);
-    const touched = new Set<string>();
-    for (const edge of edges) {
-      this.edgesFrom.delete(edge.from);
-      if (edge.to) {
-        touched.add(edge.to);
-      }
-    }
-    for (const uid of touched) {
-      const kept = (this.edgesTo.get(uid) ?? []).filter((edge) => !gone.has(edge));
-      if (kept.length > 0) {
-        this.edgesTo.set(uid, kept);
-      } else {
-        this.edgesTo.delete(uid);
-      }
-    }
-  }
-}
-
-function push(map: Map<string, Edge[]>, key: string, edge: Edge) {
-  const list = map.get(key);
-  if (list) {
-    list.push(edge);
-  } else {
-    map.set(key, [edge]);
   }
 }

@@ -28,8 +28,11 @@ export const FIXTURE: Array<[KindName, RawObject[]]> = [
   ['Event', raw.rawEvents],
 ] as Array<[KindName, RawObject[]]>;
 
-/** A change to a fixture object that moves edges (labels, node, owner) or what a page counts (a pod's phase). */
-export function mutate(object: RawObject, variant: number, version: number): RawObject {
+/**
+ * A change to a fixture object that moves edges (labels, node, a service's selector, owner) or what a page counts (a
+ * pod's phase).
+ */
+export function mutate(kind: KindName, object: RawObject, variant: number, version: number): RawObject {
   // JSON, not structuredClone: jsdom (the selectors' test environment) has none, and raw objects are JSON.
   const copy = JSON.parse(JSON.stringify(object)) as RawObject & {
     spec?: Record<string, unknown>;
@@ -42,15 +45,17 @@ export function mutate(object: RawObject, variant: number, version: number): Raw
       metadata.labels = { ...((metadata.labels as object) ?? {}), app: variant % 8 === 0 ? 'web' : 'other' };
       break;
     case 1:
-      if (copy.kind === 'Pod' || copy.spec?.nodeName !== undefined) {
+      if (kind === 'Pod') {
         copy.spec = { ...copy.spec, nodeName: variant % 8 === 1 ? 'node-a' : 'node-gone' };
+      } else if (kind === 'Service') {
+        copy.spec = { ...copy.spec, selector: { app: variant % 8 === 1 ? 'web' : 'other' } };
       }
       break;
     case 2:
       delete metadata.ownerReferences;
       break;
     default:
-      if (copy.kind === 'Pod') {
+      if (kind === 'Pod') {
         copy.status = { ...copy.status, phase: variant % 8 === 3 ? 'Failed' : 'Pending' };
       }
       break;
@@ -106,7 +111,7 @@ export function play(
       store.replace(kind, list);
       expected.set(kind, new Map(list.map((o) => [o.metadata!.uid!, o])));
     } else {
-      const next = mutate(held.get(uid) ?? source, step.variant, n);
+      const next = mutate(kind, held.get(uid) ?? source, step.variant, n);
       store.apply(kind, step.op === 'add' && !held.has(uid) ? 'ADDED' : 'MODIFIED', next);
       held.set(uid, next);
     }
