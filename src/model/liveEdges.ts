@@ -31,8 +31,8 @@ export interface EdgeSources {
 
 interface Derived {
   edges: Edge[];
-  owners: string[];
-  named: string[];
+  /** the owner references the edges were derived from (the model's own array) */
+  owners: AnyModel['owners'];
 }
 
 /** The relations each kind derives, and the selector relations each kind is the source of. */
@@ -47,16 +47,17 @@ for (const spec of RELATIONS) {
 }
 
 const idOf = (kind: KindName, uid: string) => `${kind} ${uid}`;
-const NONE: string[] = [];
+/** Named references are emitted even when their target is missing, so an object's edges tell what it names. */
+const NAMED_RELATIONS = new Set(RELATIONS.flatMap((spec) => (spec.match === 'name' ? [spec.relation] : [])));
 
 export class LiveEdges {
   readonly from = new Map<string, Edge[]>();
   readonly to = new Map<string, Edge[]>();
   private readonly derived = new Map<string, Derived>();
-  /** owner uid → ids of the objects naming it in their owner references */
-  private readonly ownedBy = new Map<string, Set<string>>();
+  /** owner uid → ids of the objects naming it in their owner references (one id, the common case, or a set) */
+  private readonly ownedBy = new Map<string, Ids>();
   /** object key → ids of the objects naming it */
-  private readonly namedBy = new Map<string, Set<string>>();
+  private readonly namedBy = new Map<string, Ids>();
   /** id → kind of the objects to redo */
   private readonly dirty = new Map<string, KindName>();
   /** selector relation → namespaces whose sources changed: every target there is redone at the next flush */
@@ -71,8 +72,8 @@ export class LiveEdges {
   touched(model: AnyModel, presence: boolean) {
     this.markDirty(model.kind, model.uid);
     if (presence) {
-      this.ownedBy.get(model.uid)?.forEach((id) => this.markId(id));
-      this.namedBy.get(objectKey(model.kind, model.namespace, model.name))?.forEach((id) => this.markId(id));
+      forEachId(this.ownedBy.get(model.uid), (id) => this.markId(id));
+      forEachId(this.namedBy.get(objectKey(model.kind, model.namespace, model.name)), (id) => this.markId(id));
     }
     if (model.namespace !== undefined) {
       for (const spec of SELECTOR_SOURCE_OF.get(model.kind) ?? []) {
@@ -114,8 +115,7 @@ export class LiveEdges {
       }
       const now = this.derive(model, context, selections);
       this.derived.set(id, now);
-      now.owners.forEach((owner) => addTo(this.ownedBy, owner, id));
-      now.named.forEach((key) => addTo(this.namedBy, key, id));
+      this.register(id, now, addId);
       for (const edge of now.edges) {
         push(addedFrom, edge.from, edge);
         if (edge.to) {
@@ -143,20 +143,14 @@ export class LiveEdges {
     selections: Map<string, SelectionIndex>
   ): Derived {
     const edges: Edge[] = [];
-    const named: string[] = [];
     for (const spec of DERIVED_BY.get(model.kind) ?? []) {
       if (spec.match === 'labelSelector') {
         this.deriveSelectedBy(spec, model, selections, edges);
       } else {
-        deriveEdges(spec, [model], context, (edge) => {
-          edges.push(edge);
-          if (spec.match === 'name') {
-            named.push(objectKey(edge.toRef.kind, edge.toRef.namespace, edge.toRef.name));
-          }
-        });
+        deriveEdges(spec, [model], context, (edge) => edges.push(edge));
       }
     }
-    return { edges, owners: model.owners.length > 0 ? model.owners.map((owner) => owner.uid) : NONE, named };
+    return { edges, owners: model.owners };
   }
 
   /** The edges from the sources of a selector relation in the target's namespace whose selector matches it. */
@@ -187,8 +181,17 @@ export class LiveEdges {
   }
 
   private forget(id: string, derived: Derived) {
-    derived.owners.forEach((owner) => removeFrom(this.ownedBy, owner, id));
-    derived.named.forEach((key) => removeFrom(this.namedBy, key, id));
+    this.register(id, derived, removeId);
+  }
+
+  /** Adds or removes an object's entries in the indexes of what it names: its owners, and its named targets. */
+  private register(id: string, derived: Derived, change: (map: Map<string, Ids>, key: string, id: string) => void) {
+    derived.owners.forEach((owner) => change(this.ownedBy, owner.uid, id));
+    for (const edge of derived.edges) {
+      if (NAMED_RELATIONS.has(edge.relation)) {
+        change(this.namedBy, objectKey(edge.toRef.kind, edge.toRef.namespace, edge.toRef.name), id);
+      }
+    }
   }
 
   private markDirty(kind: KindName, uid: string) {
@@ -247,18 +250,32 @@ function republish(map: Map<string, Edge[]>, touched: Set<string>, removed: Set<
   }
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, id: string) {
-  const set = map.get(key);
-  if (set) {
-    set.add(id);
+type Ids = string | Set<string>;
+
+function forEachId(ids: Ids | undefined, each: (id: string) => void) {
+  if (typeof ids === 'string') {
+    each(ids);
   } else {
-    map.set(key, new Set([id]));
+    ids?.forEach(each);
   }
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, id: string) {
-  const set = map.get(key);
-  if (set?.delete(id) && set.size === 0) {
+function addId(map: Map<string, Ids>, key: string, id: string) {
+  const ids = map.get(key);
+  if (ids === undefined || ids === id) {
+    map.set(key, id);
+  } else if (typeof ids === 'string') {
+    map.set(key, new Set([ids, id]));
+  } else {
+    ids.add(id);
+  }
+}
+
+function removeId(map: Map<string, Ids>, key: string, id: string) {
+  const ids = map.get(key);
+  if (ids === id) {
+    map.delete(key);
+  } else if (typeof ids !== 'string' && ids?.delete(id) && ids.size === 0) {
     map.delete(key);
   }
 }

@@ -83,9 +83,10 @@ function placementOf(pods: PodModel[]): Placement {
 
 /**
  * A node's placement, kept while the node holds the very same pod models: the live store (src/model/store.ts) keeps
- * the model of a pod that did not change, and gives a node a new array of edges only when a namespace with pods on
- * it changed. So after a watch event only the nodes whose pods changed are grouped and summed again, and a node's
- * own status updates (a heartbeat) cost nothing here. Keyed by uid, since a heartbeat makes a new node model.
+ * the model of a pod that did not change, and gives a node a new array of edges only when an object pointing to it
+ * (a pod on it, an event about it) changed. So after a watch event only the nodes whose pods changed are grouped and
+ * summed again, and a node's own status updates (a heartbeat) cost nothing here. Keyed by uid, since a heartbeat
+ * makes a new node model.
  */
 const placements = new Map<string, { edges: Edge[] | undefined; pods: Set<PodModel>; placement: Placement }>();
 
