@@ -11,7 +11,7 @@ import type { HttpStream, StreamPart } from '../../src/k8s/watchStream';
 import { nodeWatchStream } from '../../src/k8s/nodeWatchStream';
 import { directRoutes } from '../../src/k8s/routes';
 import { UnauthorizedError, UnavailableError } from '../../src/k8s/errors';
-import { startLiveCluster, type LiveState } from '../../src/pages/state/liveCluster';
+import { startLiveCluster, type LiveClusterOptions, type LiveState } from '../../src/pages/state/liveCluster';
 import type { WatchSlot } from '../../src/pages/state/connectionBudget';
 import { direct, startGround, TESTBED_TIMEOUT_MS, type Ground } from './harness';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
 afterEach(() => ground.faults.setFaults([]));
 
 /** A live session on the faulty cluster, recording every LIST page and every watch request it sends. */
-function session() {
+function session(loadExtras: LiveClusterOptions['loadExtras'] = async () => ({ figures: {} })) {
   const { client, requests } = direct(ground.faulty).client();
   const watches: string[] = [];
   const stream = nodeWatchStream({ ca: ground.faulty.caCert });
@@ -58,7 +58,7 @@ function session() {
       stream: recorded,
       headers: { Authorization: `Bearer ${ground.faulty.token}` },
     },
-    loadExtras: async () => ({ figures: {} }),
+    loadExtras,
     intervalMs: 1_000,
     // As one tab alone would be granted: three held watches.
     takeSlot: async (held) => {
@@ -221,6 +221,24 @@ test('kube-apiserver restarting: the cause and the last good data while down, bo
   } finally {
     s.loop.stop();
     kubectl(['-n', 'default', 'delete', 'pod', 'after-restart', '--wait=false', '--ignore-not-found']);
+  }
+});
+
+test('slow Prometheus figures do not hold back the first snapshot; they go out with a later one', async () => {
+  let answer: (extras: Awaited<ReturnType<LiveClusterOptions['loadExtras']>>) => void = () => undefined;
+  const s = session(() => new Promise((resolve) => (answer = resolve)));
+  try {
+    await waitUntil(() => s.last()?.live?.phase === 'live', 60_000, 'the session to go live');
+    const first = s.states.find((state) => state.data)!;
+    expect(first.loading).toBe(false);
+    expect(first.data!.snapshot.byKind.Pod.length).toBeGreaterThan(0);
+    expect(first.data!.figures).toEqual({});
+
+    answer({ figures: { nodeCpuUsage: { status: 'missing', reason: 'no series' } } });
+    await waitUntil(() => s.last()?.data?.figures.nodeCpuUsage !== undefined, 5_000, 'the figures in a snapshot');
+    expect(s.last()!.data!.figures.nodeCpuUsage).toEqual({ status: 'missing', reason: 'no series' });
+  } finally {
+    s.loop.stop();
   }
 });
 

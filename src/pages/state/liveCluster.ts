@@ -7,7 +7,8 @@
  *   `pollTimeoutSeconds`), one kind at a time: it brings only the changes, so a quiet kind costs a few hundred bytes.
  * - A kind that cannot be watched (the `watch` verb forbidden, no streaming transport) or failed to list is listed
  *   again every interval: the old refresh, kept as the fallback.
- * - The Prometheus figures are queried every interval (they are rates, not objects).
+ * - The Prometheus figures are queried every interval (they are rates, not objects); the first snapshot does not
+ *   wait for them.
  * Events are applied to a ClusterStore and published in batches (`flushMs`), so a burst costs one render.
  * A failure keeps the last good data: a failed kind keeps its objects under its error; a stream that is down shows
  * as `reconnecting` with the time since when.
@@ -180,6 +181,22 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     );
   };
 
+  // The figures of the first load can still be on their way when a cycle asks again: the older answer is dropped.
+  let extrasAsked = 0;
+  let extrasApplied = 0;
+  const loadExtras = () => {
+    const asked = ++extrasAsked;
+    return options
+      .loadExtras(signal)
+      .then((loaded) => {
+        if (asked > extrasApplied) {
+          extrasApplied = asked;
+          extras = loaded;
+        }
+      })
+      .catch(() => undefined);
+  };
+
   /** A kind failed: it keeps its objects under the error; `relist` when its resourceVersion can no longer be used. */
   const failKind = (kind: KindName, error: unknown, relist: boolean) => {
     if (signal.aborted) {
@@ -348,10 +365,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     if (manual) {
       publish({ refreshing: true });
     }
-    const figures = options
-      .loadExtras(signal)
-      .then((loaded) => (extras = loaded))
-      .catch(() => undefined);
+    const figures = loadExtras();
     let succeeded = 0;
     let attempted = 0;
     if (isVisible()) {
@@ -421,11 +435,13 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     firstInFlight = true;
     clearTimeout(cycleTimer);
     publish({ refreshing: true });
+    // The figures do not hold the first snapshot back: on a big cluster a page's per-pod queries can take longer
+    // than the LISTs, and the structure is worth showing while they run. They go out with the next flush.
+    void loadExtras().then(() => started && scheduleFlush());
     // A stop() during the load rejects the LISTs with a cancellation: nothing awaits first(), so it ends here.
     const lists = await Promise.all([
       client.listKinds(BUILT_IN_KINDS, { signal }),
       client.listOptionalKinds(OPTIONAL_KINDS, { signal }),
-      options.loadExtras(signal).catch(() => extras),
     ]).catch((error: unknown) => {
       if (signal.aborted) {
         return undefined;
@@ -436,8 +452,7 @@ export function startLiveCluster(options: LiveClusterOptions): RefreshLoop {
     if (!lists || signal.aborted) {
       return;
     }
-    const [builtIn, optional, loaded] = lists;
-    extras = loaded;
+    const [builtIn, optional] = lists;
     const builtInResults = Object.values(builtIn) as ListOutcome[];
     if (builtInResults.length > 0 && builtInResults.every((o) => !o.ok)) {
       const failed = builtInResults.find((o) => !o.ok);
