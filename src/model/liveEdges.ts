@@ -99,6 +99,8 @@ export class LiveEdges {
     const removed = new Set<Edge>();
     const addedFrom = new Map<string, Edge[]>();
     const addedTo = new Map<string, Edge[]>();
+    // No namespace listing for selectTargets: a selector's edges are derived from the selected pod's side, through
+    // the per-flush SelectionIndex below, so the selector's side never scans its namespace here.
     const context = edgeContext(this.sources.byUid, this.sources.byKey, () => []);
     const selections = new Map<string, SelectionIndex>();
     for (const [id, kind] of this.dirty) {
