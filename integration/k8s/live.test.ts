@@ -11,7 +11,7 @@ import type { HttpStream, StreamPart } from '../../src/k8s/watchStream';
 import { nodeWatchStream } from '../../src/k8s/nodeWatchStream';
 import { directRoutes } from '../../src/k8s/routes';
 import { UnauthorizedError, UnavailableError } from '../../src/k8s/errors';
-import { startLiveCluster, type LiveClusterOptions, type LiveState } from '../../src/pages/state/liveCluster';
+import { startLiveCluster, type Extras, type LiveClusterOptions, type LiveState } from '../../src/pages/state/liveCluster';
 import type { WatchSlot } from '../../src/pages/state/connectionBudget';
 import { direct, startGround, TESTBED_TIMEOUT_MS, type Ground } from './harness';
 
@@ -225,7 +225,8 @@ test('kube-apiserver restarting: the cause and the last good data while down, bo
 });
 
 test('slow Prometheus figures do not hold back the first snapshot; they go out with a later one', async () => {
-  let answer: (extras: Awaited<ReturnType<LiveClusterOptions['loadExtras']>>) => void = () => undefined;
+  // Each ask waits until answered; `answer` holds the newest ask's, the one the session keeps.
+  let answer: (extras: Extras) => void = () => undefined;
   const s = session(() => new Promise((resolve) => (answer = resolve)));
   try {
     await waitUntil(() => s.last()?.live?.phase === 'live', 60_000, 'the session to go live');
