@@ -60,11 +60,11 @@ function Nodes({ snapshot, figures, namespaces, url }: ClusterView) {
   const rows = useMemo(() => {
     const wanted = nsKey ? new Set(nsKey.split(',')) : undefined;
     const keep = (pod: PodModel) => !wanted || wanted.has(pod.namespace ?? '');
-    const usage = sortNodes(selectNodeUsage(snapshot, figures), sort).map((u) => ({
-      ...u,
-      // The namespace filter narrows the pods listed; the figures stay the node's totals.
-      podsByNamespace: wanted ? u.podsByNamespace.filter((g) => wanted.has(g.namespace)) : u.podsByNamespace,
-    }));
+    // The namespace filter narrows the pods listed; the figures stay the node's totals. Unfiltered, each node keeps
+    // its NodeUsage object, so the memoized cards of unchanged nodes do not render again.
+    const usage = sortNodes(selectNodeUsage(snapshot, figures), sort).map((u) =>
+      wanted ? { ...u, podsByNamespace: u.podsByNamespace.filter((g) => wanted.has(g.namespace)) } : u
+    );
     const unscheduled = selectUnscheduledPods(snapshot).filter(keep);
     const out: NodeRow[] = [];
     if (unscheduled.length > 0) {

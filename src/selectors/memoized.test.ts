@@ -5,7 +5,7 @@ import { ClusterStore } from '../model/store';
 import type { ClusterSnapshot } from '../model/types';
 import { play, rebuilt, stepArb } from '../model/testdata/storeSteps';
 import type { Figures } from '../prometheus/figures';
-import { selectNodeUsage } from './nodeUsage';
+import { selectNodeUsage, selectUnscheduledPods } from './nodeUsage';
 import { selectOverviewCounts } from './overview';
 import { PENDING_GRACE_MS, selectProblems } from './problems';
 import { coreEvent, MIN, pod, readyNode } from './__fixtures__/apiObjects';
@@ -36,6 +36,7 @@ describe('selectors memoized on the live store’s snapshots (per namespace inde
             expect(selectOverviewCounts(snapshot)).toEqual(selectOverviewCounts(reference));
             expect(selectProblems(snapshot, now)).toEqual(selectProblems(reference, now));
             expect(selectNodeUsage(snapshot, FIGURES)).toEqual(selectNodeUsage(reference, FIGURES));
+            expect(selectUnscheduledPods(snapshot)).toEqual(selectUnscheduledPods(reference));
             compared++;
           });
           return compared === Math.ceil(steps.length / every);
@@ -195,5 +196,30 @@ describe('selectNodeUsage on the live store’s snapshots', () => {
       'node-x: 2 pods, 256 MiB, web-a web-b',
       'node-y: 1 pods, 128 MiB, web-c',
     ]);
+  });
+
+  it('gives the same NodeUsage object for a node nothing touched, and a new one for the node whose pod changed', () => {
+    const { store, pods } = cluster();
+    const [x, y] = selectNodeUsage(store.snapshot(T), FIGURES);
+    store.apply('Pod', 'DELETED', pods[0] as RawObject);
+    const [x2, y2] = selectNodeUsage(store.snapshot(T + 1), FIGURES);
+    expect(y2).toBe(y);
+    expect(x2).not.toBe(x);
+    expect(x2.pods.requests).toBe(2);
+    const busier: Figures = { ...FIGURES, nodeCpuUsage: { status: 'ok', values: new Map([['node-y', 0.5]]) } };
+    const [, y3] = selectNodeUsage(store.snapshot(T + 2), busier);
+    expect(y3).not.toBe(y2);
+    expect(y3.cpu.usage).toBe(0.5);
+  });
+
+  it('lists a pending pod as unscheduled until the scheduler places it', () => {
+    const { store } = cluster();
+    const waiting = pod('web-d', 'shop', { created: T - MIN, creating: true });
+    store.apply('Pod', 'ADDED', waiting as RawObject);
+    expect(selectUnscheduledPods(store.snapshot(T)).map((p) => p.name)).toEqual(['web-d']);
+    const bound = { ...waiting, metadata: { ...waiting.metadata, resourceVersion: '901' } };
+    bound.spec = { ...bound.spec, nodeName: 'node-y' };
+    store.apply('Pod', 'MODIFIED', bound as RawObject);
+    expect(selectUnscheduledPods(store.snapshot(T + 1))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Figures, figureValue } from '../prometheus/figures';
 import { ClusterSnapshot, Edge, NodeModel, PodModel } from '../model/types';
+import { looseObjects } from './looseObjects';
 
 /** KubeGraf's colours: green / yellow / red. */
 export type Level = 'ok' | 'warn' | 'high';
@@ -117,37 +118,69 @@ function forgetGoneNodes(nodes: NodeModel[]) {
   }
 }
 
+/**
+ * The last NodeUsage of each node, given again while its node model, placement and usage figures are the same: the
+ * node cards are memoized on it, so after a watch event only the cards of the nodes that changed render again.
+ */
+const usages = new WeakMap<Placement, { node: NodeModel; cpu?: number; memory?: number; usage: NodeUsage }>();
+
 /** Per-node allocatable vs requests vs limits (API) vs usage (Prometheus, one `by (node)` query per figure). */
 export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): NodeUsage[] {
   forgetGoneNodes(snapshot.byKind.Node);
   return snapshot.byKind.Node.map((node) => {
-    const { podsByNamespace, requests, limits, active } = placementOnNode(snapshot, node);
-    return {
-      node,
-      cpu: {
-        allocatable: node.allocatable.cpu,
-        requests: requests.cpu,
-        limits: limits.cpu,
-        usage: figureValue(figures, 'nodeCpuUsage', node.name),
-      },
-      memory: {
-        allocatable: node.allocatable.memory,
-        requests: requests.memory,
-        limits: limits.memory,
-        usage: figureValue(figures, 'nodeMemoryUsage', node.name),
-      },
-      pods: { allocatable: node.allocatable.pods, requests: active, limits: active, usage: active },
-      podsByNamespace,
-      pressure: node.conditions.filter((c) => PRESSURE.includes(c.type) && c.status === 'True').map((c) => c.type),
-    };
+    const placement = placementOnNode(snapshot, node);
+    const cpuUsage = figureValue(figures, 'nodeCpuUsage', node.name);
+    const memoryUsage = figureValue(figures, 'nodeMemoryUsage', node.name);
+    const known = usages.get(placement);
+    if (known && known.node === node && known.cpu === cpuUsage && known.memory === memoryUsage) {
+      return known.usage;
+    }
+    const usage = nodeUsageOf(node, placement, cpuUsage, memoryUsage);
+    usages.set(placement, { node, cpu: cpuUsage, memory: memoryUsage, usage });
+    return usage;
   });
 }
 
-/** Pods the scheduler has not placed: the nodes page's "Unscheduled" group. */
+function nodeUsageOf(node: NodeModel, placement: Placement, cpuUsage?: number, memoryUsage?: number): NodeUsage {
+  const { podsByNamespace, requests, limits, active } = placement;
+  return {
+    node,
+    cpu: { allocatable: node.allocatable.cpu, requests: requests.cpu, limits: limits.cpu, usage: cpuUsage },
+    memory: {
+      allocatable: node.allocatable.memory,
+      requests: requests.memory,
+      limits: limits.memory,
+      usage: memoryUsage,
+    },
+    pods: { allocatable: node.allocatable.pods, requests: active, limits: active, usage: active },
+    podsByNamespace,
+    pressure: node.conditions.filter((c) => PRESSURE.includes(c.type) && c.status === 'True').map((c) => c.type),
+  };
+}
+
+const unscheduledOf = new WeakMap<PodModel[], PodModel[]>();
+
+function unscheduledIn(pods: PodModel[]): PodModel[] {
+  let found = unscheduledOf.get(pods);
+  if (!found) {
+    found = pods.filter((p) => !p.nodeName && p.phase === 'Pending');
+    unscheduledOf.set(pods, found);
+  }
+  return found;
+}
+
+/**
+ * Pods the scheduler has not placed: the nodes page's "Unscheduled" group. Found per namespace index, which the live
+ * store renews only when one of its pods changed, so a watch event does not filter every pod of the cluster again.
+ */
 export function selectUnscheduledPods(snapshot: ClusterSnapshot): PodModel[] {
-  return snapshot.byKind.Pod.filter((p) => !p.nodeName && p.phase === 'Pending').sort(
-    (a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name)
-  );
+  const found: PodModel[] = [];
+  snapshot.byNamespace.forEach((index) => found.push(...unscheduledIn(index.Pod)));
+  const loose = looseObjects(snapshot, ['Pod']);
+  if (loose) {
+    found.push(...unscheduledIn(loose.Pod));
+  }
+  return found.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
 }
 
 export function ratio(value: number | undefined, of: number | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { config, getBackendSrv } from '@grafana/runtime';
 import { grafanaProxyRoutes } from '../../k8s/routes';
 import { backendSrvStream, type ChunkedBackendSrvLike } from '../../k8s/watchStream';
@@ -59,7 +59,12 @@ export function useClusterData(
       return undefined;
     }
     const ids = figureKey ? (figureKey.split(',') as FigureId[]) : [];
-    const loop = startClusterLoop(cluster, ids, withTargets, (next) => setState({ of: cluster, ...next }));
+    // A transition: React renders a new snapshot in slices of a few milliseconds and yields between them, so a
+    // page of 10,000 pods re-rendering after a watch event never holds the main thread (no long task), and a click
+    // or a keystroke during that render goes first.
+    const loop = startClusterLoop(cluster, ids, withTargets, (next) =>
+      startTransition(() => setState({ of: cluster, ...next }))
+    );
     refreshRef.current = loop.refresh;
     return () => {
       loop.stop();
