@@ -195,3 +195,48 @@ describe('custom resources, on the real control plane', () => {
     );
   }, 30_000);
 });
+
+describe('fake nodes, on the real control plane', () => {
+  let testbed: Testbed;
+  beforeAll(async () => {
+    testbed = await startTestbed({ scenario: 'demo' });
+  }, 180_000);
+  afterAll(() => testbed?.stop(), 60_000);
+
+  interface Lease {
+    metadata: { name: string };
+    spec: { renewTime?: string; leaseDurationSeconds?: number };
+  }
+  interface Node {
+    metadata: { name: string; annotations?: Record<string, string> };
+    status?: { conditions?: Array<{ type: string; status: string; lastHeartbeatTime?: string }> };
+  }
+
+  // Liveness comes from the Lease, as with a kubelet, so the node status needs posting only every few minutes.
+  it('renews every fake node’s Lease, without re-posting the node status', async () => {
+    const nodes = (await testbed.api.get<{ items: Node[] }>('/api/v1/nodes')).items;
+    const heartbeat = (node: Node) => node.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
+    const leases = async () =>
+      new Map(
+        (
+          await testbed.api.get<{ items: Lease[] }>('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases')
+        ).items.map((lease) => [lease.metadata.name, lease])
+      );
+    const before = await leases();
+    expect([...before.keys()].sort()).toEqual(nodes.map((n) => n.metadata.name).sort());
+    expect([...before.values()].map((l) => l.spec.leaseDurationSeconds)).toEqual(nodes.map(() => 40));
+
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const after = await leases();
+    for (const node of nodes) {
+      const renewed = Date.parse(after.get(node.metadata.name)!.spec.renewTime!);
+      expect(renewed).toBeGreaterThan(Date.parse(before.get(node.metadata.name)!.spec.renewTime!));
+    }
+    const healthy = nodes.filter((n) => !n.metadata.annotations?.['testbed.kubeatlas.io/problem']);
+    const now = (await testbed.api.get<{ items: Node[] }>('/api/v1/nodes')).items;
+    expect(healthy.length).toBeGreaterThan(0);
+    for (const node of healthy) {
+      expect(heartbeat(now.find((n) => n.metadata.name === node.metadata.name)!)).toBe(heartbeat(node));
+    }
+  }, 60_000);
+});

@@ -302,6 +302,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
         `--node-port=${kwokPort}`,
         `--server-address=127.0.0.1:${kwokPort}`,
         '--cidr=10.244.0.0/16',
+        // Renew each node's Lease every 10 s, as a kubelet does: the controller-manager reads the Lease, so the node's
+        // status needs posting only when it changes (kwok/stages.yaml re-posts it every 4–5 min, a kubelet's 5).
+        '--node-lease-duration-seconds=40',
       ],
       logDir
     );
