@@ -59,12 +59,20 @@ export function useClusterData(
       return undefined;
     }
     const ids = figureKey ? (figureKey.split(',') as FigureId[]) : [];
-    // A transition: React renders a new snapshot in slices of a few milliseconds and yields between them, so a
-    // page of 10,000 pods re-rendering after a watch event never holds the main thread (no long task), and a click
-    // or a keystroke during that render goes first.
-    const loop = startClusterLoop(cluster, ids, withTargets, (next) =>
-      startTransition(() => setState({ of: cluster, ...next }))
-    );
+    // After the first snapshot, each new one is a transition: React renders it in slices of a few milliseconds and
+    // yields between them, so a page of 10,000 pods re-rendering after a watch event never holds the main thread (no
+    // long task), and a click or a keystroke during that render goes first. The first snapshot renders at once: a
+    // transition would be restarted by every later update and put off the first paint.
+    let shown = false;
+    const loop = startClusterLoop(cluster, ids, withTargets, (next) => {
+      const update = () => setState({ of: cluster, ...next });
+      if (shown) {
+        startTransition(update);
+      } else {
+        update();
+        shown = Boolean(next.data);
+      }
+    });
     refreshRef.current = loop.refresh;
     return () => {
       loop.stop();
