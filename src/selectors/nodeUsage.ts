@@ -174,13 +174,13 @@ function unscheduledIn(pods: PodModel[]): PodModel[] {
  * store renews only when one of its pods changed, so a watch event does not filter every pod of the cluster again.
  */
 export function selectUnscheduledPods(snapshot: ClusterSnapshot): PodModel[] {
-  const found: PodModel[] = [];
-  snapshot.byNamespace.forEach((index) => found.push(...unscheduledIn(index.Pod)));
+  const lists = [...snapshot.byNamespace.values()].map((index) => unscheduledIn(index.Pod));
   const loose = looseObjects(snapshot, ['Pod']);
   if (loose) {
-    found.push(...unscheduledIn(loose.Pod));
+    lists.push(unscheduledIn(loose.Pod));
   }
-  return found.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  // flat(), not push(...list): a namespace's list can be longer than a call's arguments may be.
+  return lists.flat().sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
 }
 
 export function ratio(value: number | undefined, of: number | undefined): number | undefined {
