@@ -22,9 +22,12 @@ import type { StreamPart, StreamRequest } from './watchStream';
 
 class ManualClock implements WatchClock {
   time = 0;
+  /** How far each reading moves time on: a busy main thread, on which work takes time. */
+  tick = 0;
   private timers: Array<{ at: number; callback: () => void }> = [];
 
   now() {
+    this.time += this.tick;
     return this.time;
   }
 
@@ -208,6 +211,41 @@ describe('watchKind', () => {
     expect(w.events()).toHaveLength(0);
     w.last().send(line.slice(40));
     expect(w.events()).toHaveLength(1);
+  });
+
+  it('a chunk of many events is worked through over several tasks, in order, the end of the stream after them', () => {
+    const w = setup();
+    w.last().respond();
+    w.clock.tick = 3;
+    const rvs = Array.from({ length: 20 }, (_, i) => 101 + i);
+    w.last()
+      .send(rvs.map((rv) => event('ADDED', rv)).join(''))
+      .end();
+    const firstTask = w.events().length;
+    // 3 ms an event against a slice of 8 ms: the rest waits for the next task.
+    expect(firstTask).toBeGreaterThan(0);
+    expect(firstTask).toBeLessThan(5);
+    expect(w.exchanges).toHaveLength(1);
+    for (let task = 0; task < 20 && w.exchanges.length === 1; task++) {
+      w.clock.advance(10);
+    }
+    expect(w.events().map((n) => (n.type === 'ADDED' ? n.resourceVersion : n.type))).toEqual(rvs.map(String));
+    // The clean end came after the last event: the watch reopened from it.
+    expect(w.exchanges).toHaveLength(2);
+    expect(w.last().query.get('resourceVersion')).toBe('120');
+  });
+
+  it('closing the watch mid-chunk drops the events not yet delivered', () => {
+    const w = setup();
+    w.last().respond();
+    w.clock.tick = 3;
+    w.last().send([101, 102, 103, 104, 105, 106, 107, 108].map((rv) => event('ADDED', rv)).join(''));
+    const delivered = w.events().length;
+    expect(delivered).toBeLessThan(8);
+    w.subscription.unsubscribe();
+    w.clock.advance(1_000);
+    expect(w.events()).toHaveLength(delivered);
+    expect(w.clock.pending).toBe(0);
   });
 
   it('when timeoutSeconds is over, reopens at once from the last bookmark', () => {

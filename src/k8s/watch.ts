@@ -40,7 +40,8 @@ import {
 } from './errors';
 import { KINDS, resourcePath } from './kinds';
 import type { RouteUrls } from './routes';
-import { WatchEventParser, type RawWatchEvent } from './watchParser';
+import { SlicedSteps } from './slicedSteps';
+import { parseWatchEvent, WatchLineSplitter, type RawWatchEvent } from './watchParser';
 import type { HttpStream, StreamPart } from './watchStream';
 import type { KindName } from '../model/types';
 
@@ -174,7 +175,10 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
       });
       const url = `${source.routes.read}${path}?${query}`;
       const context: RequestContext = { method: 'GET', url, path, verb: 'watch', kind: info };
-      const parser = new WatchEventParser();
+      const parser = new WatchLineSplitter();
+      // Each line is parsed and delivered as a step of its own, the stream's end after them: a large chunk is worked
+      // through over several tasks, in order, and nothing of it runs once the stream is closed.
+      const steps = new SlicedSteps(clock);
       const openedAt = clock.now();
       const errorBody: Uint8Array[] = [];
       let response: StreamPart | undefined;
@@ -185,6 +189,7 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
       let cancelIdle: (() => void) | undefined;
       const close = () => {
         closed = true;
+        steps.clear();
         subscription?.unsubscribe();
         cancelIdle?.();
       };
@@ -294,16 +299,15 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
         if (!part.chunk) {
           return;
         }
-        const { events, error } = parser.push(part.chunk);
-        for (const event of events) {
-          onEvent(event);
-          if (closed) {
-            return;
-          }
+        steps.add(...parser.push(part.chunk).map((line) => () => onLine(line)));
+      };
+
+      const onLine = (line: string) => {
+        const event = parseWatchEvent(line);
+        if (event instanceof BadResponseError) {
+          return failed(event);
         }
-        if (error) {
-          failed(error);
-        }
+        onEvent(event);
       };
 
       const onComplete = () => {
@@ -338,6 +342,22 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
         finish(error);
       };
 
+      const onBroken = (error: unknown) => {
+        if (response) {
+          const code = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+          return failed(
+            new UnreachableError(
+              `The watch of ${info.plural} broke off (${code}).`,
+              'KubeAtlas resumes it after the last event it received.',
+              { url }
+            )
+          );
+        }
+        const cause = errorFromNetwork(error, context);
+        // A refused certificate does not heal by itself; a dropped connection may.
+        return cause.code === 'Tls' ? finish(cause) : failed(cause);
+      };
+
       state('connecting');
       idle();
       subscription = source.stream({ url, headers: { Accept: 'application/json', ...source.headers } }).subscribe({
@@ -347,26 +367,13 @@ export function watchKind(source: WatchSource, kind: KindName, options: WatchOpt
           }
         },
         error: (error: unknown) => {
-          if (closed) {
-            return;
+          if (!closed) {
+            steps.add(() => onBroken(error));
           }
-          if (response) {
-            const code = errorCode(error) ?? (error instanceof Error ? error.message : String(error));
-            return failed(
-              new UnreachableError(
-                `The watch of ${info.plural} broke off (${code}).`,
-                'KubeAtlas resumes it after the last event it received.',
-                { url }
-              )
-            );
-          }
-          const cause = errorFromNetwork(error, context);
-          // A refused certificate does not heal by itself; a dropped connection may.
-          return cause.code === 'Tls' ? finish(cause) : failed(cause);
         },
         complete: () => {
           if (!closed) {
-            onComplete();
+            steps.add(onComplete);
           }
         },
       });

@@ -8,7 +8,12 @@
 import fc from 'fast-check';
 import { HOSTILE_STRINGS } from '../model/testdata/arbitraries';
 import { BadResponseError } from './errors';
-import { WatchEventParser, type ParsedChunk } from './watchParser';
+import { parseWatchEvent, WatchLineSplitter, type RawWatchEvent } from './watchParser';
+
+interface ParsedChunk {
+  events: RawWatchEvent[];
+  error?: BadResponseError;
+}
 
 const textArb = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -62,20 +67,26 @@ function chunksOf(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return chunks;
 }
 
+/** Each chunk's lines parsed in order; the first line that is not an event ends the stream, as in the watch. */
 function parse(chunks: Uint8Array[]): { parsed: ParsedChunk[]; leftover: number } {
-  const parser = new WatchEventParser();
+  const splitter = new WatchLineSplitter();
   const parsed: ParsedChunk[] = [];
   for (const chunk of chunks) {
-    const result = parser.push(chunk);
+    const result: ParsedChunk = { events: [] };
     parsed.push(result);
-    if (result.error) {
-      break;
+    for (const line of splitter.push(chunk)) {
+      const event = parseWatchEvent(line);
+      if (event instanceof BadResponseError) {
+        result.error = event;
+        return { parsed, leftover: splitter.end() };
+      }
+      result.events.push(event);
     }
   }
-  return { parsed, leftover: parser.end() };
+  return { parsed, leftover: splitter.end() };
 }
 
-describe('WatchEventParser (fuzzed)', () => {
+describe('WatchLineSplitter and parseWatchEvent (fuzzed)', () => {
   it('any split of a valid stream yields exactly the events of the unsplit stream, in order', () => {
     fc.assert(
       fc.property(streamArb, cutsArb, ({ events, bytes }, cuts) => {

@@ -6,7 +6,7 @@
  * events per chunk) and each failure names its seed.
  */
 import { BadResponseError } from './errors';
-import { WatchEventParser, type RawWatchEvent } from './watchParser';
+import { parseWatchEvent, WatchLineSplitter, type RawWatchEvent } from './watchParser';
 
 /** mulberry32: a small seeded generator, so a failing case can be replayed. */
 function generator(seed: number) {
@@ -46,13 +46,26 @@ function split(bytes: Uint8Array, random: () => number): Uint8Array[] {
   return chunks;
 }
 
-function parseAll(chunks: Uint8Array[]) {
-  const parser = new WatchEventParser();
-  const events = chunks.flatMap((chunk) => parser.push(chunk).events);
-  return { events, leftover: parser.end() };
+/** The lines of a chunk parsed in order, up to the first that is not an event, as the watch's steps take them. */
+function eventsOf(lines: string[]): { events: RawWatchEvent[]; error?: BadResponseError } {
+  const events: RawWatchEvent[] = [];
+  for (const line of lines) {
+    const event = parseWatchEvent(line);
+    if (event instanceof BadResponseError) {
+      return { events, error: event };
+    }
+    events.push(event);
+  }
+  return { events };
 }
 
-describe('WatchEventParser', () => {
+function parseAll(chunks: Uint8Array[]) {
+  const splitter = new WatchLineSplitter();
+  const events = chunks.flatMap((chunk) => eventsOf(splitter.push(chunk)).events);
+  return { events, leftover: splitter.end() };
+}
+
+describe('WatchLineSplitter and parseWatchEvent', () => {
   it.each(Array.from({ length: 100 }, (_, seed) => seed))(
     'seed %d: every event, once and in order, however the stream is split',
     (seed) => {
@@ -81,15 +94,15 @@ describe('WatchEventParser', () => {
   );
 
   it('several events in one chunk, blank lines skipped', () => {
-    const parser = new WatchEventParser();
+    const splitter = new WatchLineSplitter();
     const text = '{"type":"ADDED","object":{"a":1}}\n\n{"type":"DELETED","object":{"a":2}}\n';
-    expect(parser.push(new TextEncoder().encode(text)).events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+    const { events } = eventsOf(splitter.push(new TextEncoder().encode(text)));
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
   });
 
   it('an ERROR event carries the Status', () => {
-    const parser = new WatchEventParser();
     const line = '{"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}}\n';
-    expect(parser.push(new TextEncoder().encode(line)).events).toEqual([
+    expect(eventsOf(new WatchLineSplitter().push(new TextEncoder().encode(line))).events).toEqual([
       { type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' } },
     ]);
   });
@@ -101,7 +114,7 @@ describe('WatchEventParser', () => {
     ['a list instead of an event', '{"kind":"PodList","items":[]}\n'],
   ])('a whole line that is %s is refused by name, the events before it kept', (_name, line) => {
     const good = '{"type":"ADDED","object":{"a":1}}\n';
-    const { events, error } = new WatchEventParser().push(new TextEncoder().encode(good + line));
+    const { events, error } = eventsOf(new WatchLineSplitter().push(new TextEncoder().encode(good + line)));
     expect(events).toHaveLength(1);
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error?.summary).toMatch(/not a Kubernetes watch event/);
@@ -110,12 +123,12 @@ describe('WatchEventParser', () => {
   it('5,000 events in one chunk and one event in 5,000 chunks stay linear', () => {
     const many = encode(randomEvents(generator(7), 5_000));
     const started = performance.now();
-    expect(new WatchEventParser().push(many).events).toHaveLength(5_000);
+    expect(eventsOf(new WatchLineSplitter().push(many)).events).toHaveLength(5_000);
     const big = encode([{ type: 'ADDED', object: { metadata: { name: 'big' }, data: 'y'.repeat(5_000_000) } }]);
-    const parser = new WatchEventParser();
+    const splitter = new WatchLineSplitter();
     let parsed = 0;
     for (let at = 0; at < big.length; at += 1000) {
-      parsed += parser.push(big.subarray(at, at + 1000)).events.length;
+      parsed += eventsOf(splitter.push(big.subarray(at, at + 1000))).events.length;
     }
     expect(parsed).toBe(1);
     // A generous bound on a busy 2-core machine; quadratic copying of the 5 MB event would take far longer.

@@ -1,7 +1,8 @@
 /**
- * Incremental parser of a Kubernetes watch body: one JSON WatchEvent per line (kube-apiserver's JSON serializer ends
+ * Incremental reader of a Kubernetes watch body: one JSON WatchEvent per line (kube-apiserver's JSON serializer ends
  * each encoded event with "\n"), arriving in chunks that split events, hold several, or cut one off when the stream
  * breaks. Bytes are decoded as a stream, so a UTF-8 character split across chunks survives.
+ * Splitting and parsing are apart so that the watch can parse a large chunk's events a few at a time (watch.ts).
  */
 import { BadResponseError, type KubernetesStatus } from './errors';
 import type { RawObject } from './client';
@@ -15,18 +16,30 @@ export type RawWatchEvent =
 
 const TYPES = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
-export class WatchEventParser {
+export class WatchLineSplitter {
   private readonly decoder = new TextDecoder();
   // Pieces of the line not yet ended: joined once its newline arrives, so a large object in many chunks is not
   // copied again on every chunk.
   private pending: string[] = [];
 
-  /**
-   * Every event this chunk completes, in order. A complete line that is not an event stops the parse there: `error`
-   * names it, and the events before it are still returned.
-   */
-  push(chunk: Uint8Array): ParsedChunk {
-    return this.lines(this.decoder.decode(chunk, { stream: true }));
+  /** The lines this chunk completes, in order, blank ones left out: each is one event for parseWatchEvent. */
+  push(chunk: Uint8Array): string[] {
+    const text = this.decoder.decode(chunk, { stream: true });
+    const lines: string[] = [];
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.pending.push(text.slice(start, newline));
+      const line = this.pending.join('');
+      this.pending = [];
+      start = newline + 1;
+      if (line.trim() !== '') {
+        lines.push(line);
+      }
+    }
+    if (start < text.length) {
+      this.pending.push(text.slice(start));
+    }
+    return lines;
   }
 
   /**
@@ -38,37 +51,10 @@ export class WatchEventParser {
     this.pending = [];
     return rest.trim().length;
   }
-
-  private lines(text: string): ParsedChunk {
-    const events: RawWatchEvent[] = [];
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
-      this.pending.push(text.slice(start, newline));
-      const line = this.pending.join('');
-      this.pending = [];
-      start = newline + 1;
-      if (line.trim() === '') {
-        continue;
-      }
-      const event = parseEvent(line);
-      if (event instanceof BadResponseError) {
-        return { events, error: event };
-      }
-      events.push(event);
-    }
-    if (start < text.length) {
-      this.pending.push(text.slice(start));
-    }
-    return { events };
-  }
 }
 
-export interface ParsedChunk {
-  events: RawWatchEvent[];
-  error?: BadResponseError;
-}
-
-function parseEvent(line: string): RawWatchEvent | BadResponseError {
+/** One line of the body as a watch event, or the error that names a line that is not one. */
+export function parseWatchEvent(line: string): RawWatchEvent | BadResponseError {
   let value: unknown;
   try {
     value = JSON.parse(line);
