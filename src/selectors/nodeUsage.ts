@@ -83,19 +83,28 @@ function placementOf(pods: PodModel[]): Placement {
 }
 
 /**
- * A node's placement, kept while the node holds the very same pod models: the live store (src/model/store.ts) keeps
- * the model of a pod that did not change, and gives a node a new array of edges only when an object pointing to it
- * (a pod on it, an event about it) changed. So after a watch event only the nodes whose pods changed are grouped and
- * summed again, and a node's own status updates (a heartbeat) cost nothing here. Keyed by uid, since a heartbeat
- * makes a new node model.
+ * What is kept of each node between snapshots, keyed by uid since a heartbeat makes a new node model:
+ * - its placement, while the node holds the very same pod models. The live store (src/model/store.ts) keeps the model
+ *   of a pod that did not change, and gives a node a new array of edges only when an object pointing to it (a pod on
+ *   it, an event about it) changed. So after a watch event only the nodes whose pods changed are grouped and summed
+ *   again, and a node's own status updates (a heartbeat) cost nothing here;
+ * - its last NodeUsage, given again while its node model, placement and usage figures are the same: the node cards
+ *   are memoized on it, so only the cards of the nodes that changed render again.
  */
-const placements = new Map<string, { edges: Edge[] | undefined; pods: Set<PodModel>; placement: Placement }>();
+interface KeptNode {
+  edges: Edge[] | undefined;
+  pods: Set<PodModel>;
+  placement: Placement;
+  usage?: { node: NodeModel; cpu?: number; memory?: number; value: NodeUsage };
+}
 
-function placementOnNode(snapshot: ClusterSnapshot, node: NodeModel): Placement {
+const kept = new Map<string, KeptNode>();
+
+function keptNode(snapshot: ClusterSnapshot, node: NodeModel): KeptNode {
   const edges = snapshot.edgesTo.get(node.uid);
-  const known = placements.get(node.uid);
+  const known = kept.get(node.uid);
   if (known && known.edges === edges) {
-    return known.placement;
+    return known;
   }
   const pods: PodModel[] = [];
   for (const edge of edges ?? []) {
@@ -104,40 +113,37 @@ function placementOnNode(snapshot: ClusterSnapshot, node: NodeModel): Placement 
       pods.push(pod);
     }
   }
-  const same = known && known.pods.size === pods.length && pods.every((pod) => known.pods.has(pod));
-  const placement = same ? known.placement : placementOf(pods);
-  placements.set(node.uid, { edges, pods: same ? known.pods : new Set(pods), placement });
-  return placement;
+  if (known && known.pods.size === pods.length && pods.every((pod) => known.pods.has(pod))) {
+    known.edges = edges;
+    return known;
+  }
+  const fresh = { edges, pods: new Set(pods), placement: placementOf(pods) };
+  kept.set(node.uid, fresh);
+  return fresh;
 }
 
 /** Forgets the nodes gone from the cluster, once they are many. */
 function forgetGoneNodes(nodes: NodeModel[]) {
-  if (placements.size > 2 * nodes.length + 100) {
+  if (kept.size > 2 * nodes.length + 100) {
     const present = new Set(nodes.map((node) => node.uid));
-    [...placements.keys()].filter((uid) => !present.has(uid)).forEach((uid) => placements.delete(uid));
+    [...kept.keys()].filter((uid) => !present.has(uid)).forEach((uid) => kept.delete(uid));
   }
 }
-
-/**
- * The last NodeUsage of each node, given again while its node model, placement and usage figures are the same: the
- * node cards are memoized on it, so after a watch event only the cards of the nodes that changed render again.
- */
-const usages = new WeakMap<Placement, { node: NodeModel; cpu?: number; memory?: number; usage: NodeUsage }>();
 
 /** Per-node allocatable vs requests vs limits (API) vs usage (Prometheus, one `by (node)` query per figure). */
 export function selectNodeUsage(snapshot: ClusterSnapshot, figures: Figures): NodeUsage[] {
   forgetGoneNodes(snapshot.byKind.Node);
   return snapshot.byKind.Node.map((node) => {
-    const placement = placementOnNode(snapshot, node);
-    const cpuUsage = figureValue(figures, 'nodeCpuUsage', node.name);
-    const memoryUsage = figureValue(figures, 'nodeMemoryUsage', node.name);
-    const known = usages.get(placement);
-    if (known && known.node === node && known.cpu === cpuUsage && known.memory === memoryUsage) {
-      return known.usage;
+    const entry = keptNode(snapshot, node);
+    const cpu = figureValue(figures, 'nodeCpuUsage', node.name);
+    const memory = figureValue(figures, 'nodeMemoryUsage', node.name);
+    const last = entry.usage;
+    if (last && last.node === node && last.cpu === cpu && last.memory === memory) {
+      return last.value;
     }
-    const usage = nodeUsageOf(node, placement, cpuUsage, memoryUsage);
-    usages.set(placement, { node, cpu: cpuUsage, memory: memoryUsage, usage });
-    return usage;
+    const value = nodeUsageOf(node, entry.placement, cpu, memory);
+    entry.usage = { node, cpu, memory, value };
+    return value;
   });
 }
 
@@ -180,7 +186,9 @@ export function selectUnscheduledPods(snapshot: ClusterSnapshot): PodModel[] {
     lists.push(unscheduledIn(loose.Pod));
   }
   // flat(), not push(...list): a namespace's list can be longer than a call's arguments may be.
-  return lists.flat().sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  return lists
+    .flat()
+    .sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
 }
 
 export function ratio(value: number | undefined, of: number | undefined): number | undefined {
