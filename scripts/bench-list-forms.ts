@@ -7,7 +7,9 @@
  * - resourceVersionMatch=NotOlderThan&resourceVersion=<rv of a list just made>: from the cache, no older than rv;
  * each paged (limit=500 and continue) and unpaged. It prints wall time (median of the runs), the CPU-seconds
  * kube-apiserver and etcd spent per LIST (from /proc/<pid>/stat, the processes found by the testbed's work folder in
- * their command lines), ratios to the quorum paged LIST, and the bytes of one full LIST of each kind.
+ * their command lines), ratios to the quorum paged LIST, and the bytes of one full LIST of each kind: as JSON, as
+ * JSON without metadata.managedFields, and as protobuf (application/vnd.kubernetes.protobuf), which tells what a
+ * protobuf watch would save on the bytes of watch events (docs/live-state.md).
  *
  *   npx tsx scripts/bench-list-forms.ts [S|M|L|XL] [--runs N]
  */
@@ -74,6 +76,36 @@ function get(testbed: Testbed, agent: https.Agent, path: string): Promise<Answer
     );
     request.on('error', reject);
   });
+}
+
+/** The decoded size of one answer in a given Accept (protobuf is not parsed, only counted). */
+function bytesAs(testbed: Testbed, agent: https.Agent, path: string, accept: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(
+      new URL(path, testbed.url),
+      { agent, headers: { Authorization: `Bearer ${testbed.adminToken}`, Accept: accept, 'Accept-Encoding': 'gzip' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolve((res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).length);
+        });
+        res.on('error', reject);
+      }
+    );
+    request.on('error', reject);
+  });
+}
+
+/** The JSON of a list's items once their managedFields are dropped, as kube-apiserver writes it (no spaces). */
+function withoutManagedFields(body: Answer['body']): number {
+  const items = (body.items ?? []) as Array<{ metadata?: Record<string, unknown> }>;
+  const stripped = items.map((item) => {
+    const { managedFields: _dropped, ...metadata } = item.metadata ?? {};
+    return { ...item, metadata };
+  });
+  return Buffer.byteLength(JSON.stringify({ ...body, items: stripped }));
 }
 
 interface Form {
@@ -167,8 +199,17 @@ async function main(): Promise<void> {
     }
     const sizes = [];
     for (const kind of kinds) {
-      const answer = await get(testbed, agent, resourcePath(KINDS[kind]));
-      sizes.push({ kind, items: answer.body.items?.length ?? 0, bytes: answer.bytes, wire: answer.wire });
+      const path = resourcePath(KINDS[kind]);
+      const answer = await get(testbed, agent, path);
+      sizes.push({
+        kind,
+        items: answer.body.items?.length ?? 0,
+        bytes: answer.bytes,
+        wire: answer.wire,
+        noManagedFields: withoutManagedFields(answer.body),
+        // Custom resources have no protobuf form: the apiserver answers them in JSON whatever is asked.
+        protobuf: await bytesAs(testbed, agent, path, 'application/vnd.kubernetes.protobuf, application/json'),
+      });
     }
     const pods = sizes.find((s) => s.kind === 'Pod')!;
     console.log(
@@ -239,16 +280,35 @@ async function main(): Promise<void> {
       f(a.etcdCpu, 3),
     ]);
     print([header, ...table]);
-    console.log(`\nOne full LIST of each kind (unpaged; decoded JSON, and on the wire with gzip):\n`);
+    console.log(
+      `\nOne full LIST of each kind (unpaged): decoded JSON, on the wire with gzip, JSON without managedFields, ` +
+        `protobuf; the last two also as a share of the JSON:\n`
+    );
+    const total = (key: 'items' | 'bytes' | 'wire' | 'noManagedFields' | 'protobuf') =>
+      sizes.reduce((sum, s) => sum + s[key], 0);
+    const share = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
     print([
-      ['kind', 'items', 'bytes', 'gzip bytes'],
-      ...sizes.map((s) => [s.kind, String(s.items), String(s.bytes), String(s.wire)]),
-      [
-        'all',
-        String(sizes.reduce((sum, s) => sum + s.items, 0)),
-        String(sizes.reduce((sum, s) => sum + s.bytes, 0)),
-        String(sizes.reduce((sum, s) => sum + s.wire, 0)),
-      ],
+      ['kind', 'items', 'bytes', 'gzip bytes', 'no managedFields', '', 'protobuf', ''],
+      ...[
+        ...sizes,
+        {
+          kind: 'all',
+          items: total('items'),
+          bytes: total('bytes'),
+          wire: total('wire'),
+          noManagedFields: total('noManagedFields'),
+          protobuf: total('protobuf'),
+        },
+      ].map((s) => [
+        s.kind,
+        String(s.items),
+        String(s.bytes),
+        String(s.wire),
+        String(s.noManagedFields),
+        share(s.noManagedFields, s.bytes),
+        String(s.protobuf),
+        share(s.protobuf, s.bytes),
+      ]),
     ]);
   } finally {
     agent.destroy();

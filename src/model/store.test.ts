@@ -74,6 +74,23 @@ describe('ClusterStore', () => {
     expect(second.byKind.Pod).not.toBe(first.byKind.Pod);
   });
 
+  it('a relist keeps the model of each object at the version held and renews the changed ones', () => {
+    const store = new ClusterStore();
+    store.replace('Pod', raw.rawPods);
+    const before = new Map(store.snapshot().byKind.Pod.map((pod) => [pod.uid, pod]));
+    const changed = mutate('Pod', raw.rawPods[0], 5, 1);
+    store.replace('Pod', [changed, ...raw.rawPods.slice(1)]);
+    const after = store.snapshot().byKind.Pod;
+    expect(after).toHaveLength(raw.rawPods.length);
+    for (const pod of after) {
+      const same = pod.uid !== raw.rawPods[0].metadata.uid;
+      expect(pod === before.get(pod.uid)).toBe(same);
+    }
+    expect(after.find((pod) => pod.uid === raw.rawPods[0].metadata.uid)?.resourceVersion).toBe(
+      changed.metadata?.resourceVersion
+    );
+  });
+
   it('keeps a failed kind’s objects under its error, and drops an absent kind’s', () => {
     const store = new ClusterStore();
     store.replace('Pod', raw.rawPods);

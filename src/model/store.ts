@@ -14,7 +14,7 @@
 import type { RawObject } from '../k8s/client';
 import { KIND_NAMES } from '../k8s/kinds';
 import { LiveEdges } from './liveEdges';
-import { normalize, normalizeAll } from './normalize';
+import { normalize } from './normalize';
 import { emptyIndex, objectKey } from './snapshot';
 import type { AnyModel, ClusterSnapshot, KindLoadState, KindName, NamespaceIndex } from './types';
 
@@ -46,11 +46,17 @@ export class ClusterStore {
 
   /** Replaces every object of a kind (a LIST or relist): objects not in `items` are gone. */
   replace(kind: KindName, items: readonly RawObject[], fetchedAt: number = Date.now()) {
-    const next = new Map<string, AnyModel>();
-    for (const model of normalizeAll(kind, items) as AnyModel[]) {
-      next.set(model.uid, model);
-    }
     const held = this.models.get(kind)!;
+    const next = new Map<string, AnyModel>();
+    for (const raw of items) {
+      // An object at the version already held keeps its model: a relist mostly brings back what the page has.
+      const { uid, resourceVersion } = (raw.metadata ?? {}) as { uid?: unknown; resourceVersion?: unknown };
+      const kept = typeof uid === 'string' ? held.get(uid) : undefined;
+      const model = kept?.resourceVersion && kept.resourceVersion === resourceVersion ? kept : normalize(kind, raw);
+      if (model) {
+        next.set(model.uid, model as AnyModel);
+      }
+    }
     for (const [uid, model] of held) {
       if (!next.has(uid)) {
         this.remove(model);
