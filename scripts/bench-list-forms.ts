@@ -197,7 +197,14 @@ async function main(): Promise<void> {
         kinds.push(kind);
       }
     }
-    const sizes = [];
+    const sizes: Array<{
+      kind: string;
+      items: number;
+      bytes: number;
+      wire: number;
+      noManagedFields: number;
+      protobuf: number;
+    }> = [];
     for (const kind of kinds) {
       const path = resourcePath(KINDS[kind]);
       const answer = await get(testbed, agent, path);
