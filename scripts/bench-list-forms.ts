@@ -42,44 +42,13 @@ interface Answer {
   body: { metadata?: { resourceVersion?: string; continue?: string }; items?: unknown[] };
 }
 
-function get(testbed: Testbed, agent: https.Agent, path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(
-      new URL(path, testbed.url),
-      {
-        agent,
-        headers: {
-          Authorization: `Bearer ${testbed.adminToken}`,
-          Accept: 'application/json',
-          'Accept-Encoding': 'gzip',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const text = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw;
-          try {
-            resolve({
-              status: res.statusCode ?? 0,
-              wire: raw.length,
-              bytes: text.length,
-              body: JSON.parse(text.toString()),
-            });
-          } catch (error) {
-            reject(new Error(`GET ${path}: HTTP ${res.statusCode}, not JSON: ${(error as Error).message}`));
-          }
-        });
-        res.on('error', reject);
-      }
-    );
-    request.on('error', reject);
-  });
-}
-
-/** The decoded size of one answer in a given Accept (protobuf is not parsed, only counted). */
-function bytesAs(testbed: Testbed, agent: https.Agent, path: string, accept: string): Promise<number> {
+/** One GET as a browser sends it (gzip accepted), the body decoded but not parsed. */
+function fetchRaw(
+  testbed: Testbed,
+  agent: https.Agent,
+  path: string,
+  accept: string
+): Promise<{ status: number; wire: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const request = https.get(
       new URL(path, testbed.url),
@@ -89,13 +58,23 @@ function bytesAs(testbed: Testbed, agent: https.Agent, path: string, accept: str
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const raw = Buffer.concat(chunks);
-          resolve((res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).length);
+          const body = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw;
+          resolve({ status: res.statusCode ?? 0, wire: raw.length, body });
         });
         res.on('error', reject);
       }
     );
     request.on('error', reject);
   });
+}
+
+async function get(testbed: Testbed, agent: https.Agent, path: string): Promise<Answer> {
+  const { status, wire, body } = await fetchRaw(testbed, agent, path, 'application/json');
+  try {
+    return { status, wire, bytes: body.length, body: JSON.parse(body.toString()) };
+  } catch (error) {
+    throw new Error(`GET ${path}: HTTP ${status}, not JSON: ${(error as Error).message}`);
+  }
 }
 
 /** The JSON of a list's items once their managedFields are dropped, as kube-apiserver writes it (no spaces). */
@@ -106,6 +85,16 @@ function withoutManagedFields(body: Answer['body']): number {
     return { ...item, metadata };
   });
   return Buffer.byteLength(JSON.stringify({ ...body, items: stripped }));
+}
+
+/** One kind's full LIST, measured in each form. */
+interface KindSize {
+  kind: string;
+  items: number;
+  bytes: number;
+  wire: number;
+  noManagedFields: number;
+  protobuf: number;
 }
 
 interface Form {
@@ -197,14 +186,7 @@ async function main(): Promise<void> {
         kinds.push(kind);
       }
     }
-    const sizes: Array<{
-      kind: string;
-      items: number;
-      bytes: number;
-      wire: number;
-      noManagedFields: number;
-      protobuf: number;
-    }> = [];
+    const sizes: KindSize[] = [];
     for (const kind of kinds) {
       const path = resourcePath(KINDS[kind]);
       const answer = await get(testbed, agent, path);
@@ -215,7 +197,8 @@ async function main(): Promise<void> {
         wire: answer.wire,
         noManagedFields: withoutManagedFields(answer.body),
         // Custom resources have no protobuf form: the apiserver answers them in JSON whatever is asked.
-        protobuf: await bytesAs(testbed, agent, path, 'application/vnd.kubernetes.protobuf, application/json'),
+        protobuf: (await fetchRaw(testbed, agent, path, 'application/vnd.kubernetes.protobuf, application/json')).body
+          .length,
       });
     }
     const pods = sizes.find((s) => s.kind === 'Pod')!;
@@ -291,8 +274,7 @@ async function main(): Promise<void> {
       `\nOne full LIST of each kind (unpaged): decoded JSON, on the wire with gzip, JSON without managedFields, ` +
         `protobuf; the last two also as a share of the JSON:\n`
     );
-    const total = (key: 'items' | 'bytes' | 'wire' | 'noManagedFields' | 'protobuf') =>
-      sizes.reduce((sum, s) => sum + s[key], 0);
+    const total = (key: Exclude<keyof KindSize, 'kind'>) => sizes.reduce((sum, s) => sum + s[key], 0);
     const share = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)} %`;
     print([
       ['kind', 'items', 'bytes', 'gzip bytes', 'no managedFields', '', 'protobuf', ''],
